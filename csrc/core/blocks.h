@@ -1,0 +1,60 @@
+/* Block layouts of every quantized ggml type (facts from ggml's ggml-common.h), each pinned by a size assert.
+ * Included by the kernels of every tier: only types and constants here. */
+#ifndef GK_BLOCKS_H
+#define GK_BLOCKS_H
+#include <stdint.h>
+
+typedef uint16_t gk_half; /* IEEE binary16 bits */
+
+#define GK_QK_K 256
+#define GK_K_SCALE_SIZE 12
+
+#define GK_BLOCK(name, size) _Static_assert(sizeof(name) == (size), "wrong size of " #name)
+
+typedef struct { gk_half d; uint8_t qs[16]; } gk_block_q1_0;               /* 128 weights, 1 bit */
+typedef struct { gk_half d; uint8_t qs[16]; } gk_block_q2_0;               /* 64 weights, 2 bits */
+typedef struct { gk_half d; uint8_t qs[16]; } gk_block_q4_0;
+typedef struct { gk_half d, m; uint8_t qs[16]; } gk_block_q4_1;
+typedef struct { gk_half d; uint8_t qh[4]; uint8_t qs[16]; } gk_block_q5_0;
+typedef struct { gk_half d, m; uint8_t qh[4]; uint8_t qs[16]; } gk_block_q5_1;
+typedef struct { gk_half d; int8_t qs[32]; } gk_block_q8_0;
+typedef struct { gk_half d, s; int8_t qs[32]; } gk_block_q8_1;              /* s = d * sum(qs) */
+typedef struct { uint8_t e; uint8_t qs[16]; } gk_block_mxfp4;              /* e: E8M0 shared exponent */
+typedef struct { uint8_t d[4]; uint8_t qs[32]; } gk_block_nvfp4;           /* d: UE4M3 per 16 weights */
+
+typedef struct { uint8_t qs[48]; uint8_t qh[4]; gk_half d; } gk_block_tq1_0;
+typedef struct { uint8_t qs[64]; gk_half d; } gk_block_tq2_0;
+
+typedef struct { uint8_t scales[16]; uint8_t qs[64]; gk_half d, dmin; } gk_block_q2_K;
+typedef struct { uint8_t hmask[32]; uint8_t qs[64]; uint8_t scales[12]; gk_half d; } gk_block_q3_K;
+typedef struct { gk_half d, dmin; uint8_t scales[12]; uint8_t qs[128]; } gk_block_q4_K;
+typedef struct { gk_half d, dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; } gk_block_q5_K;
+typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; gk_half d; } gk_block_q6_K;
+typedef struct { float d; int8_t qs[256]; int16_t bsums[16]; } gk_block_q8_K;
+
+typedef struct { gk_half d; uint16_t qs[32]; } gk_block_iq2_xxs;
+typedef struct { gk_half d; uint16_t qs[32]; uint8_t scales[8]; } gk_block_iq2_xs;
+typedef struct { gk_half d; uint8_t qs[64]; uint8_t qh[8]; uint8_t scales[8]; } gk_block_iq2_s;
+typedef struct { gk_half d; uint8_t qs[96]; } gk_block_iq3_xxs;
+typedef struct { gk_half d; uint8_t qs[64]; uint8_t qh[8]; uint8_t signs[32]; uint8_t scales[4]; } gk_block_iq3_s;
+typedef struct { gk_half d; uint8_t qs[32]; uint16_t qh[8]; } gk_block_iq1_s;
+typedef struct { uint8_t qs[32]; uint8_t qh[16]; uint8_t scales[8]; } gk_block_iq1_m;  /* scale is spread over scales */
+typedef struct { gk_half d; uint8_t qs[16]; } gk_block_iq4_nl;
+typedef struct { gk_half d; uint16_t scales_h; uint8_t scales_l[4]; uint8_t qs[128]; } gk_block_iq4_xs;
+
+GK_BLOCK(gk_block_q1_0, 18);   GK_BLOCK(gk_block_q2_0, 18);
+GK_BLOCK(gk_block_q4_0, 18);   GK_BLOCK(gk_block_q4_1, 20);
+GK_BLOCK(gk_block_q5_0, 22);   GK_BLOCK(gk_block_q5_1, 24);
+GK_BLOCK(gk_block_q8_0, 34);   GK_BLOCK(gk_block_q8_1, 36);
+GK_BLOCK(gk_block_mxfp4, 17);  GK_BLOCK(gk_block_nvfp4, 36);
+GK_BLOCK(gk_block_tq1_0, 54);  GK_BLOCK(gk_block_tq2_0, 66);
+GK_BLOCK(gk_block_q2_K, 84);   GK_BLOCK(gk_block_q3_K, 110);
+GK_BLOCK(gk_block_q4_K, 144);  GK_BLOCK(gk_block_q5_K, 176);
+GK_BLOCK(gk_block_q6_K, 210);  GK_BLOCK(gk_block_q8_K, 292);
+GK_BLOCK(gk_block_iq2_xxs, 66); GK_BLOCK(gk_block_iq2_xs, 74);
+GK_BLOCK(gk_block_iq2_s, 82);  GK_BLOCK(gk_block_iq3_xxs, 98);
+GK_BLOCK(gk_block_iq3_s, 110); GK_BLOCK(gk_block_iq1_s, 50);
+GK_BLOCK(gk_block_iq1_m, 56);  GK_BLOCK(gk_block_iq4_nl, 18);
+GK_BLOCK(gk_block_iq4_xs, 136);
+
+#endif

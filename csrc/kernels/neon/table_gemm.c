@@ -1,0 +1,8 @@
+/* The gemm kernels of the neon tier, by type id. NULL: inherit from the tier below. */
+#include "ggufkit/gk_kernels.h"
+
+/* Kernels of this family in this tier (defined in this folder). */
+
+const gk_gemm_fn gk_gemm_table_neon[GK_TYPE_COUNT] = {
+    0,
+};

@@ -1,0 +1,8 @@
+/* The vecdot kernels of the ref tier, by type id. NULL: inherit from the tier below. */
+#include "ggufkit/gk_kernels.h"
+
+/* Kernels of this family in this tier (defined in this folder). */
+
+const gk_vecdot_fn gk_vecdot_table_ref[GK_TYPE_COUNT] = {
+    0,
+};
