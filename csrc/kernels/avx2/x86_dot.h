@@ -331,6 +331,85 @@ GK_AI void gk_k_tq2_0(int64_t n, float *s, const void *vx, const void *const *a,
     for (int r = 0; r < R; r++) s[r] = gk_hsum(acc[r]);
 }
 
+/* Int16 scales for a 32-byte vector made of two 16-element groups: a in the low lane, b in the high. */
+GK_AI __m256i gk_scale_pair16(int a, int b) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_set1_epi16((short)a)), _mm_set1_epi16((short)b), 1);
+}
+
+/* Q2_K: unsigned 2-bit q (maddubs), 4-bit scale per 16, mins via bsums. */
+GK_AI void gk_k_q2_K(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
+    const gk_block_q2_K *x = vx;
+    const gk_block_q8_K *ya[GK_RMAX];
+    __m256 acc[GK_RMAX], accm[GK_RMAX];
+    for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); accm[r] = _mm256_setzero_ps(); }
+    const __m256i m3 = _mm256_set1_epi8(3);
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
+        const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_srli_epi16(_mm_andnot_si128(_mm_set1_epi8(0x0F), sc8), 4));
+        const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);
+        __m256i sumi[GK_RMAX];
+        for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
+        for (int h = 0; h < 2; h++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
+            for (int sh = 0; sh < 4; sh++) {
+                const __m256i q = _mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3);
+                const int j = 8 * h + 2 * sh;
+                const __m256i scv = gk_scale_pair16(x[b].scales[j] & 0xF, x[b].scales[j + 1] & 0xF);
+                for (int r = 0; r < R; r++) {
+                    const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * sh));
+                    sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scv, _mm256_maddubs_epi16(q, y)));
+                }
+            }
+        }
+        for (int r = 0; r < R; r++) {
+            const float dy = ya[r][b].d;
+            const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)ya[r][b].bsums));
+            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(sumi[r]), acc[r]);
+            accm[r] = _mm256_fmadd_ps(_mm256_set1_ps(dmin * dy), _mm256_cvtepi32_ps(pm), accm[r]);
+        }
+    }
+    for (int r = 0; r < R; r++) s[r] = gk_hsum(_mm256_sub_ps(acc[r], accm[r]));
+}
+
+/* Q3_K: q + 4*h in 0..7 unsigned (maddubs), minus 4 * sum(scale * bsum); signed 6-bit scales per 16. */
+GK_AI void gk_k_q3_K(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
+    const gk_block_q3_K *x = vx;
+    const gk_block_q8_K *ya[GK_RMAX];
+    __m256 acc[GK_RMAX];
+    for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
+    const __m256i m3 = _mm256_set1_epi8(3), m4 = _mm256_set1_epi8(4);
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        int8_t sc[16];
+        gk_unpack_q3_K_scales(x[b].scales, sc);
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        const __m256i hm = _mm256_loadu_si256((const __m256i *)x[b].hmask);
+        const float d = gk_f16(x[b].d);
+        __m256i sumi[GK_RMAX];
+        for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
+        for (int h = 0; h < 2; h++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
+            for (int sh = 0; sh < 4; sh++) {
+                const int bit = 4 * h + sh;
+                /* bit `bit` of each hmask byte -> 4 */
+                const __m256i hb = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(hm, bit), 2), m4);
+                const __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3), hb);
+                const int j = 8 * h + 2 * sh;
+                const __m256i scv = gk_scale_pair16(sc[j], sc[j + 1]);
+                for (int r = 0; r < R; r++) {
+                    const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * sh));
+                    sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scv, _mm256_maddubs_epi16(q, y)));
+                }
+            }
+        }
+        for (int r = 0; r < R; r++) {
+            const __m256i bs = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)ya[r][b].bsums));
+            const __m256i t = _mm256_sub_epi32(sumi[r], _mm256_slli_epi32(bs, 2));
+            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(d * ya[r][b].d), _mm256_cvtepi32_ps(t), acc[r]);
+        }
+    }
+    for (int r = 0; r < R; r++) s[r] = gk_hsum(acc[r]);
+}
+
 /* ------------------------------------------------------------------ floats */
 
 GK_AI void gk_k_f32(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
