@@ -336,6 +336,22 @@ GK_AI __m256i gk_scale_pair16(int a, int b) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_set1_epi16((short)a)), _mm_set1_epi16((short)b), 1);
 }
 
+/* 16 int8 scales -> two vectors of 8 dwords, each dword the scale in both int16 halves. */
+GK_AI void gk_scales16_dup(__m128i sc8, __m256i *lo, __m256i *hi) {
+    const __m256i s16 = _mm256_cvtepi8_epi16(sc8);  /* 16 x int16 */
+    /* dword i of lo = (s[i], s[i]) for i < 8; of hi for i >= 8 */
+    const __m256i a = _mm256_permute4x64_epi64(s16, 0xD8);  /* s0..3, s8..11 | s4..7, s12..15 */
+    *lo = _mm256_unpacklo_epi16(a, a);  /* s0..3 dup | s4..7 dup */
+    *hi = _mm256_unpackhi_epi16(a, a);  /* s8..11 dup | s12..15 dup */
+}
+
+/* int16 scales for groups j (low 128-bit lane) and j + 1 (high lane), from gk_scales16_dup's vector
+ * holding groups j & ~7 .. (j & ~7) + 7. */
+GK_AI __m256i gk_pick_pair(__m256i dup, int j) {
+    const int i = j & 7;
+    return _mm256_permutevar8x32_epi32(dup, _mm256_setr_epi32(i, i, i, i, i + 1, i + 1, i + 1, i + 1));
+}
+
 /* Q2_K: unsigned 2-bit q (maddubs), 4-bit scale per 16, mins via bsums. */
 GK_AI void gk_k_q2_K(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
     const gk_block_q2_K *x = vx;
@@ -347,6 +363,8 @@ GK_AI void gk_k_q2_K(int64_t n, float *s, const void *vx, const void *const *a, 
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
         const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_srli_epi16(_mm_andnot_si128(_mm_set1_epi8(0x0F), sc8), 4));
         const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);
+        __m256i scd[2];
+        gk_scales16_dup(_mm_and_si128(sc8, _mm_set1_epi8(0x0F)), &scd[0], &scd[1]);
         __m256i sumi[GK_RMAX];
         for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
@@ -354,7 +372,7 @@ GK_AI void gk_k_q2_K(int64_t n, float *s, const void *vx, const void *const *a, 
             for (int sh = 0; sh < 4; sh++) {
                 const __m256i q = _mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3);
                 const int j = 8 * h + 2 * sh;
-                const __m256i scv = gk_scale_pair16(x[b].scales[j] & 0xF, x[b].scales[j + 1] & 0xF);
+                const __m256i scv = gk_pick_pair(scd[h], j);
                 for (int r = 0; r < R; r++) {
                     const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * sh));
                     sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scv, _mm256_maddubs_epi16(q, y)));
@@ -379,9 +397,18 @@ GK_AI void gk_k_q3_K(int64_t n, float *s, const void *vx, const void *const *a, 
     for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
     const __m256i m3 = _mm256_set1_epi8(3), m4 = _mm256_set1_epi8(4);
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        int8_t sc[16];
-        gk_unpack_q3_K_scales(x[b].scales, sc);
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        /* 16 six-bit scales: low 4 bits from bytes 0..7 (low then high nibbles), 2 high bits from
+         * bytes 8..11 (scale j: byte 8 + j % 4, bits 2 (j / 4)) */
+        const __m128i v = _mm_loadl_epi64((const __m128i *)x[b].scales);
+        const __m128i lo = _mm_unpacklo_epi64(_mm_and_si128(v, _mm_set1_epi8(0x0F)),
+                                              _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0F)));
+        uint32_t hw;
+        memcpy(&hw, x[b].scales + 8, 4);
+        const __m128i hi = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)hw), _mm_setr_epi32(0, 2, 4, 6)), _mm_set1_epi8(3));
+        const __m128i scb = _mm_sub_epi8(_mm_or_si128(lo, _mm_slli_epi16(hi, 4)), _mm_set1_epi8(32));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(scb);
+        __m256i scd[2];
+        gk_scales16_dup(scb, &scd[0], &scd[1]);
         const __m256i hm = _mm256_loadu_si256((const __m256i *)x[b].hmask);
         const float d = gk_f16(x[b].d);
         __m256i sumi[GK_RMAX];
@@ -393,8 +420,7 @@ GK_AI void gk_k_q3_K(int64_t n, float *s, const void *vx, const void *const *a, 
                 /* bit `bit` of each hmask byte -> 4 */
                 const __m256i hb = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(hm, bit), 2), m4);
                 const __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3), hb);
-                const int j = 8 * h + 2 * sh;
-                const __m256i scv = gk_scale_pair16(sc[j], sc[j + 1]);
+                const __m256i scv = gk_pick_pair(scd[h], 8 * h + 2 * sh);
                 for (int r = 0; r < R; r++) {
                     const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * sh));
                     sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scv, _mm256_maddubs_epi16(q, y)));
