@@ -195,3 +195,30 @@ def test_dequantize_refuses_big_endian_block_data(monkeypatch):
     assert f.tensors["a"].dequantize() == "ok"  # plain types: a native-order copy is passed
     data = calls[0][0][0]
     assert data.dtype == np.dtype("=f4") and np.array_equal(data, f.tensors["a"].data)
+
+
+def _rss():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/statm").exists(), reason="needs /proc")
+def test_open_touches_only_the_header(tmp_path):
+    """512 MiB of (sparse) tensor data: opening, reading all infos and making every .data view
+    leaves the data pages untouched (RSS grows by far less than the data)."""
+    from ggufkit._bench_open import make_file
+    p = tmp_path / "big.gguf"
+    info = make_file(p, 1000, 512 * 2**20)
+    assert info["data_bytes"] >= 512 * 2**20
+    ggufkit.open(p).close()  # warm up lazy imports
+    before = _rss()
+    with ggufkit.open(p) as f:
+        views = [t.data for t in f.tensors.values()]
+        assert sum(v.nbytes for v in views) >= 512 * 2**20
+        [f.metadata[k] for k in f.metadata]
+        grown = _rss() - before
+    assert grown < 16 * 2**20, grown
+    # and touching one tensor does map its pages: the measurement is able to see data reads
+    before = _rss()
+    total = int(views[-3].sum())  # a 24 MiB Q4_K ffn tensor of zeros
+    assert total == 0 and _rss() - before > 16 * 2**20
