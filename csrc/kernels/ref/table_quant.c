@@ -2,7 +2,15 @@
 #include "ggufkit/gk_kernels.h"
 
 /* Kernels of this family in this tier (defined in this folder). */
+size_t gk_quant_q4_0_ref(const float *, void *, int64_t, int64_t, const float *);
+size_t gk_quant_q4_1_ref(const float *, void *, int64_t, int64_t, const float *);
+size_t gk_quant_q5_0_ref(const float *, void *, int64_t, int64_t, const float *);
+size_t gk_quant_q5_1_ref(const float *, void *, int64_t, int64_t, const float *);
 
 const gk_quant_fn gk_quant_table_ref[GK_TYPE_COUNT] = {
-    0,
+    /* quant helper (legacy, K, TQ, FP4, Q1_0/Q2_0, IQ4) */
+    [GK_TYPE_Q4_0] = gk_quant_q4_0_ref,
+    [GK_TYPE_Q4_1] = gk_quant_q4_1_ref,
+    [GK_TYPE_Q5_0] = gk_quant_q5_0_ref,
+    [GK_TYPE_Q5_1] = gk_quant_q5_1_ref,
 };
