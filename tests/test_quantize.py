@@ -8,7 +8,8 @@ from conftest import TIERS, load_golden, golden_types
 
 # The types this family quantizes (the IQ grid searches and the activation / float formats are
 # tested by their own families; they join GOLDEN_TYPES below when their kernels exist).
-OWN_TYPES = ["q4_0", "q4_1", "q5_0", "q5_1"]
+OWN_TYPES = ["q4_0", "q4_1", "q5_0", "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k", "tq1_0", "tq2_0",
+             "mxfp4", "nvfp4", "q1_0", "q2_0", "iq4_nl", "iq4_xs"]
 
 
 def _has_quant(name, tier=None):
