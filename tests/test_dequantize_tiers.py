@@ -13,8 +13,9 @@ from test_dequantize import same_bits
 SIMD_TIERS = [t for t in TIERS if t != "ref"]
 ALL_TYPES = list(GGMLType)
 
-# (rows, blocks per row): one block, odd counts, one long row (split over threads), many short rows
-SHAPES = [(1, 1), (3, 1), (7, 5), (1, 700), (129, 3)]
+# (rows, blocks per row): one block, odd counts, long rows (one split over several thread chunks:
+# chunks are >= 64K elements), many short rows
+SHAPES = [(1, 1), (3, 1), (7, 5), (1, 700), (1, 3000), (129, 3)]
 
 
 def ncols_for(t, nblocks):
