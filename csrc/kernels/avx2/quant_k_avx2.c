@@ -66,7 +66,7 @@ static inline void store_lanes_u8(const vi *Lt, int n, uint8_t *L, int stride) {
 
 /* make_qkx2_quants (qkx3 = 0) or make_qkx3_quants with weights (qkx3 = 1) on 8 sub-blocks of n <= 32
  * values: xt / wt values and weights by element, lane = sub-block. Out: Lt, scale and the_min. */
-static void qkx_lanes(int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out, vf *the_min_out,
+static inline __attribute__((always_inline)) void qkx_lanes(int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out, vf *the_min_out,
                       float rmin, float rdelta, int nstep, int use_mad, int qkx3) {
     const vf zero = _mm256_setzero_ps();
     vf min = xt[0], max = xt[0];
@@ -144,7 +144,7 @@ static inline void absmax_lanes(int n, const vf *xt, vf *amax_out, vf *max_out) 
 }
 
 /* make_qx_quants with rmse_type 1 on 8 sub-blocks (wt NULL: weights x^2). Lt gets l + nmax. */
-static void qx_lanes(int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out) {
+static inline __attribute__((always_inline)) void qx_lanes(int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out) {
     const vf zero = _mm256_setzero_ps();
     vf amax, max;
     absmax_lanes(n, xt, &amax, &max);
@@ -188,7 +188,7 @@ static void qx_lanes(int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *sc
 }
 
 /* make_q3_quants with do_rmse on 8 sub-blocks: Lt gets l + nmax. */
-static void q3_lanes(int n, int nmax, const vf *xt, vi *Lt, vf *scale_out) {
+static inline __attribute__((always_inline)) void q3_lanes(int n, int nmax, const vf *xt, vi *Lt, vf *scale_out) {
     const vf zero = _mm256_setzero_ps();
     vf amax, max;
     absmax_lanes(n, xt, &amax, &max);
