@@ -11,229 +11,7 @@
 #include "ggufkit/gk_kernels.h"
 #include "../ref/quant_ref.h"
 
-typedef __m256 vf;
-typedef __m256i vi;
-
-static inline vi v_nearest_int(vf v) { /* gk_nearest_int per lane */
-    vi i = _mm256_castps_si256(_mm256_add_ps(v, _mm256_set1_ps(12582912.f)));
-    return _mm256_sub_epi32(_mm256_and_si256(i, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x00400000));
-}
-static inline vf v_abs(vf v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
-static inline vf v_sel(vf mask, vf if_true, vf if_false) { return _mm256_blendv_ps(if_false, if_true, mask); }
-static inline vi v_seli(vf mask, vi if_true, vi if_false) {
-    return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(if_false), _mm256_castsi256_ps(if_true), mask));
-}
-static inline vi v_clamp(vi l, int lo, int hi) {
-    return _mm256_max_epi32(_mm256_set1_epi32(lo), _mm256_min_epi32(_mm256_set1_epi32(hi), l));
-}
-#define V_GT(a, b) _mm256_cmp_ps(a, b, _CMP_GT_OQ)
-#define V_LT(a, b) _mm256_cmp_ps(a, b, _CMP_LT_OQ)
-
-static inline void transpose8(vf *r) {
-    vf t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-    vf t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-    vf t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-    vf t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-    vf s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-    vf s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
-    vf s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0)), s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
-    vf s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0)), s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
-    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20); r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
-    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20); r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
-    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31); r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
-    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
-}
-
-/* xt[i] lane k = x[k * stride + i], i < n (n a multiple of 8). */
-static inline void load_lanes(const float *x, int stride, int n, vf *xt) {
-    for (int i0 = 0; i0 < n; i0 += 8) {
-        vf r[8];
-        for (int k = 0; k < 8; ++k) r[k] = _mm256_loadu_ps(x + k * stride + i0);
-        transpose8(r);
-        for (int j = 0; j < 8; ++j) xt[i0 + j] = r[j];
-    }
-}
-
-/* L[k * stride + i] = lane k of Lt[i] (values that fit a byte). */
-static inline void store_lanes_u8(const vi *Lt, int n, uint8_t *L, int stride) {
-    int32_t buf[32][8];
-    for (int i = 0; i < n; ++i) _mm256_storeu_si256((vi *)buf[i], Lt[i]);
-    for (int k = 0; k < 8; ++k)
-        for (int i = 0; i < n; ++i) L[k * stride + i] = (uint8_t)buf[i][k];
-}
-
-/* ---- lane-parallel searches ------------------------------------------------------------------- */
-
-/* make_qkx2_quants (qkx3 = 0) or make_qkx3_quants with weights (qkx3 = 1) on 8 sub-blocks of n <= 32
- * values: xt / wt values and weights by element, lane = sub-block. Out: Lt, scale and the_min. */
-static inline __attribute__((always_inline)) void qkx_lanes(int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out, vf *the_min_out,
-                      float rmin, float rdelta, int nstep, int use_mad, int qkx3) {
-    const vf zero = _mm256_setzero_ps();
-    vf min = xt[0], max = xt[0];
-    vf sum_w = wt[0];
-    vf sum_x = _mm256_mul_ps(sum_w, xt[0]);
-    for (int i = 1; i < n; ++i) {
-        min = _mm256_min_ps(xt[i], min); /* x < min ? x : min */
-        max = _mm256_max_ps(xt[i], max); /* x > max ? x : max */
-        sum_w = _mm256_add_ps(sum_w, wt[i]);
-        sum_x = _mm256_add_ps(sum_x, _mm256_mul_ps(wt[i], xt[i]));
-    }
-    min = v_sel(V_GT(min, zero), zero, min);
-    const vf done = qkx3 ? _mm256_cmp_ps(max, min, _CMP_LE_OQ) : _mm256_cmp_ps(max, min, _CMP_EQ_OQ);
-    vf iscale = _mm256_div_ps(_mm256_set1_ps((float)nmax), _mm256_sub_ps(max, min));
-    vf scale = _mm256_div_ps(_mm256_set1_ps(1.0f), iscale);
-    vf best = zero;
-    for (int i = 0; i < n; ++i) {
-        vi l = v_clamp(v_nearest_int(_mm256_mul_ps(iscale, _mm256_sub_ps(xt[i], min))), 0, nmax);
-        Lt[i] = l;
-        vf diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(scale, _mm256_cvtepi32_ps(l)), min), xt[i]);
-        diff = use_mad ? v_abs(diff) : _mm256_mul_ps(diff, diff);
-        best = _mm256_add_ps(best, _mm256_mul_ps(wt[i], diff));
-    }
-    vf lbuf[32];
-    for (int is = 0; nstep >= 1 && is <= nstep; ++is) {
-        const float num = rmin + rdelta * is + nmax;
-        iscale = _mm256_div_ps(_mm256_set1_ps(num), _mm256_sub_ps(max, min));
-        vf sl = zero, sl2 = zero, sxl = zero;
-        for (int i = 0; i < n; ++i) {
-            vi l = v_clamp(v_nearest_int(_mm256_mul_ps(iscale, _mm256_sub_ps(xt[i], min))), 0, nmax);
-            vf lf = _mm256_cvtepi32_ps(l);
-            lbuf[i] = lf;
-            vf wl = _mm256_mul_ps(wt[i], lf);
-            sl = _mm256_add_ps(sl, wl);
-            sl2 = _mm256_add_ps(sl2, _mm256_mul_ps(wl, lf));
-            sxl = _mm256_add_ps(sxl, _mm256_mul_ps(wl, xt[i]));
-        }
-        vf D = _mm256_sub_ps(_mm256_mul_ps(sum_w, sl2), _mm256_mul_ps(sl, sl));
-        vf live = _mm256_andnot_ps(done, V_GT(D, zero));
-        if (!_mm256_movemask_ps(live)) continue;
-        vf ts = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sum_w, sxl), _mm256_mul_ps(sum_x, sl)), D);
-        vf tm = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sl2, sum_x), _mm256_mul_ps(sl, sxl)), D);
-        vf mp = V_GT(tm, zero);
-        tm = v_sel(mp, zero, tm);
-        ts = v_sel(mp, _mm256_div_ps(sxl, sl2), ts);
-        vf err = zero;
-        for (int i = 0; i < n; ++i) {
-            vf diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(ts, lbuf[i]), tm), xt[i]);
-            diff = use_mad ? v_abs(diff) : _mm256_mul_ps(diff, diff);
-            err = _mm256_add_ps(err, _mm256_mul_ps(wt[i], diff));
-        }
-        vf acc = _mm256_and_ps(live, V_LT(err, best));
-        if (!_mm256_movemask_ps(acc)) continue;
-        for (int i = 0; i < n; ++i) Lt[i] = v_seli(acc, _mm256_cvttps_epi32(lbuf[i]), Lt[i]);
-        best = v_sel(acc, err, best);
-        scale = v_sel(acc, ts, scale);
-        min = v_sel(acc, tm, min);
-    }
-    for (int i = 0; i < n; ++i) Lt[i] = _mm256_andnot_si256(_mm256_castps_si256(done), Lt[i]);
-    *scale_out = v_sel(done, zero, scale);
-    *the_min_out = _mm256_xor_ps(min, _mm256_set1_ps(-0.0f));
-}
-
-/* Lane max |x| and the first x reaching it (ggml's "if (ax > amax) { amax = ax; max = x; }"). */
-static inline void absmax_lanes(int n, const vf *xt, vf *amax_out, vf *max_out) {
-    vf amax = _mm256_setzero_ps(), max = _mm256_setzero_ps();
-    for (int i = 0; i < n; ++i) {
-        vf ax = v_abs(xt[i]);
-        vf m = V_GT(ax, amax);
-        amax = v_sel(m, ax, amax);
-        max = v_sel(m, xt[i], max);
-    }
-    *amax_out = amax;
-    *max_out = max;
-}
-
-/* make_qx_quants with rmse_type 1 on 8 sub-blocks (wt NULL: weights x^2). Lt gets l + nmax. */
-static inline __attribute__((always_inline)) void qx_lanes(int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out) {
-    const vf zero = _mm256_setzero_ps();
-    vf amax, max;
-    absmax_lanes(n, xt, &amax, &max);
-    const vf done = V_LT(amax, _mm256_set1_ps(GK_GROUP_MAX_EPS));
-    const vi vnmax = _mm256_set1_epi32(nmax);
-    vf iscale = _mm256_div_ps(_mm256_set1_ps((float)-nmax), max);
-    vf sumlx = zero, suml2 = zero;
-    for (int i = 0; i < n; ++i) {
-        vi l = v_clamp(v_nearest_int(_mm256_mul_ps(iscale, xt[i])), -nmax, nmax - 1);
-        Lt[i] = _mm256_add_epi32(l, vnmax);
-        vf lf = _mm256_cvtepi32_ps(l);
-        vf w = wt ? wt[i] : _mm256_mul_ps(xt[i], xt[i]);
-        sumlx = _mm256_add_ps(sumlx, _mm256_mul_ps(_mm256_mul_ps(w, xt[i]), lf));
-        suml2 = _mm256_add_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(w, lf), lf));
-    }
-    vf scale = v_sel(_mm256_cmp_ps(suml2, zero, _CMP_NEQ_UQ), _mm256_div_ps(sumlx, suml2), zero);
-    vf best = _mm256_mul_ps(scale, sumlx);
-    vi lbuf[32];
-    for (int is = -9; is <= 9; ++is) {
-        if (is == 0) continue;
-        iscale = _mm256_div_ps(_mm256_set1_ps(-(nmax + 0.1f * is)), max);
-        sumlx = suml2 = zero;
-        for (int i = 0; i < n; ++i) {
-            vi l = v_clamp(v_nearest_int(_mm256_mul_ps(iscale, xt[i])), -nmax, nmax - 1);
-            lbuf[i] = l;
-            vf lf = _mm256_cvtepi32_ps(l);
-            vf w = wt ? wt[i] : _mm256_mul_ps(xt[i], xt[i]);
-            sumlx = _mm256_add_ps(sumlx, _mm256_mul_ps(_mm256_mul_ps(w, xt[i]), lf));
-            suml2 = _mm256_add_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(w, lf), lf));
-        }
-        vf acc = _mm256_and_ps(V_GT(suml2, zero), V_GT(_mm256_mul_ps(sumlx, sumlx), _mm256_mul_ps(best, suml2)));
-        acc = _mm256_andnot_ps(done, acc);
-        if (!_mm256_movemask_ps(acc)) continue;
-        for (int i = 0; i < n; ++i) Lt[i] = v_seli(acc, _mm256_add_epi32(lbuf[i], vnmax), Lt[i]);
-        vf s = _mm256_div_ps(sumlx, suml2);
-        scale = v_sel(acc, s, scale);
-        best = v_sel(acc, _mm256_mul_ps(s, sumlx), best);
-    }
-    for (int i = 0; i < n; ++i) Lt[i] = _mm256_andnot_si256(_mm256_castps_si256(done), Lt[i]);
-    *scale_out = v_sel(done, zero, scale);
-}
-
-/* make_q3_quants with do_rmse on 8 sub-blocks: Lt gets l + nmax. */
-static inline __attribute__((always_inline)) void q3_lanes(int n, int nmax, const vf *xt, vi *Lt, vf *scale_out) {
-    const vf zero = _mm256_setzero_ps();
-    vf amax, max;
-    absmax_lanes(n, xt, &amax, &max);
-    const vf done = V_LT(amax, _mm256_set1_ps(GK_GROUP_MAX_EPS));
-    vf iscale = _mm256_div_ps(_mm256_set1_ps((float)-nmax), max);
-    vf sumlx = zero, suml2 = zero;
-    vi Lc[32];
-    for (int i = 0; i < n; ++i) {
-        vi l = v_clamp(v_nearest_int(_mm256_mul_ps(iscale, xt[i])), -nmax, nmax - 1);
-        Lc[i] = l;
-        vf lf = _mm256_cvtepi32_ps(l);
-        vf w = _mm256_mul_ps(xt[i], xt[i]);
-        sumlx = _mm256_add_ps(sumlx, _mm256_mul_ps(_mm256_mul_ps(w, xt[i]), lf));
-        suml2 = _mm256_add_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(w, lf), lf));
-    }
-    vf active = _mm256_xor_ps(done, _mm256_castsi256_ps(_mm256_set1_epi32(-1)));
-    for (int itry = 0; itry < 5 && _mm256_movemask_ps(active); ++itry) {
-        vf changed_any = zero;
-        for (int i = 0; i < n; ++i) {
-            vf w = _mm256_mul_ps(xt[i], xt[i]);
-            vf wx = _mm256_mul_ps(w, xt[i]);
-            vf Lf = _mm256_cvtepi32_ps(Lc[i]);
-            vf slx = _mm256_sub_ps(sumlx, _mm256_mul_ps(wx, Lf));
-            vf sl2 = _mm256_sub_ps(suml2, _mm256_mul_ps(_mm256_mul_ps(w, Lf), Lf));
-            vi new_l = v_clamp(v_nearest_int(_mm256_div_ps(_mm256_mul_ps(xt[i], sl2), slx)), -nmax, nmax - 1);
-            vf differs = _mm256_castsi256_ps(_mm256_xor_si256(_mm256_cmpeq_epi32(new_l, Lc[i]), _mm256_set1_epi32(-1)));
-            vf nf = _mm256_cvtepi32_ps(new_l);
-            vf slx2 = _mm256_add_ps(slx, _mm256_mul_ps(wx, nf));
-            vf sl2b = _mm256_add_ps(sl2, _mm256_mul_ps(_mm256_mul_ps(w, nf), nf));
-            vf better = V_GT(_mm256_mul_ps(_mm256_mul_ps(slx2, slx2), suml2),
-                             _mm256_mul_ps(_mm256_mul_ps(sumlx, sumlx), sl2b));
-            vf acc = _mm256_and_ps(_mm256_and_ps(active, V_GT(slx, zero)),
-                                   _mm256_and_ps(differs, _mm256_and_ps(V_GT(sl2b, zero), better)));
-            Lc[i] = v_seli(acc, new_l, Lc[i]);
-            sumlx = v_sel(acc, slx2, sumlx);
-            suml2 = v_sel(acc, sl2b, suml2);
-            changed_any = _mm256_or_ps(changed_any, acc);
-        }
-        active = _mm256_and_ps(active, changed_any);
-    }
-    const vi vnmax = _mm256_set1_epi32(nmax);
-    for (int i = 0; i < n; ++i) Lt[i] = _mm256_andnot_si256(_mm256_castps_si256(done), _mm256_add_epi32(Lc[i], vnmax));
-    vf scale = v_sel(V_GT(suml2, zero), _mm256_div_ps(sumlx, suml2), zero);
-    *scale_out = v_sel(done, zero, scale);
-}
+#include "quant_lanes_avx2.h"
 
 /* ---- requantization with the stored scales, and packing ------------------------------------------ */
 
@@ -374,36 +152,39 @@ static float sum_squares_256(const float *x) { /* in element order, like the ref
 }
 
 /* wt = qw * sqrt(sigma2 + x^2); sw = sum of wt over elements (lane-wise, element order). */
-static inline vf imatrix_weights(int n, const vf *xt, const vf *qt, float sigma2, vf *wt) {
-    const vf s2 = _mm256_set1_ps(sigma2);
-    vf sw = _mm256_setzero_ps();
-    for (int i = 0; i < n; ++i) {
-        wt[i] = _mm256_mul_ps(qt[i], _mm256_sqrt_ps(_mm256_add_ps(s2, _mm256_mul_ps(xt[i], xt[i]))));
-        sw = _mm256_add_ps(sw, wt[i]);
-    }
-    return sw;
+GK_ALWAYS_INLINE void imatrix_weights(int nv, int n, const vf *xt, const vf *qt, const float *sigma2, vf *wt, vf *sw) {
+    for (int v = 0; v < nv; ++v) sw[v] = _mm256_setzero_ps();
+    for (int i = 0; i < n; ++i)
+        for (int v = 0; v < nv; ++v) {
+            const vf x = xt[i * nv + v];
+            wt[i * nv + v] = _mm256_mul_ps(qt[i * nv + v], _mm256_sqrt_ps(_mm256_add_ps(_mm256_set1_ps(sigma2[v]),
+                                                                                       _mm256_mul_ps(x, x))));
+            sw[v] = _mm256_add_ps(sw[v], wt[i * nv + v]);
+        }
 }
 
+/* Q2_K, Q3_K and Q6_K: the 16 sub-blocks of 16 of a super-block are two sets of 8 lanes. */
 static void block_q2_K(const float *x, gk_block_q2_K *y, const float *qw) {
     uint8_t L[GK_QK_K];
     float scales[16], mins[16], sw[16];
-    const float sigma2 = qw ? sum_squares_256(x) / GK_QK_K : 0;
-    for (int g = 0; g < 2; ++g) {
-        vf xt[16], wt[16], sc, mn;
-        vi Lt[16];
-        load_lanes(x + 128 * g, 16, 16, xt);
-        if (qw) {
-            vf qt[16];
-            load_lanes(qw + 128 * g, 16, 16, qt);
-            _mm256_storeu_ps(sw + 8 * g, imatrix_weights(16, xt, qt, sigma2, wt));
-            qkx_lanes(16, 3, xt, wt, Lt, &sc, &mn, -0.9f, 0.05f, 36, 0, 1);
-        } else {
-            for (int i = 0; i < 16; ++i) wt[i] = v_abs(xt[i]);
-            qkx_lanes(16, 3, xt, wt, Lt, &sc, &mn, -0.5f, 0.1f, 15, 1, 0);
-        }
-        _mm256_storeu_ps(scales + 8 * g, sc);
-        _mm256_storeu_ps(mins + 8 * g, mn);
-        store_lanes_u8(Lt, 16, L + 128 * g, 16);
+    vf xt[32], wt[32], sc[2], mn[2];
+    vi Lt[32];
+    for (int v = 0; v < 2; ++v) load_lanes(x + 128 * v, 16, 16, xt + v, 2);
+    if (qw) {
+        vf qt[32], s[2];
+        const float sigma2 = sum_squares_256(x) / GK_QK_K, s2[2] = {sigma2, sigma2};
+        for (int v = 0; v < 2; ++v) load_lanes(qw + 128 * v, 16, 16, qt + v, 2);
+        imatrix_weights(2, 16, xt, qt, s2, wt, s);
+        for (int v = 0; v < 2; ++v) _mm256_storeu_ps(sw + 8 * v, s[v]);
+        qkx_lanes(2, 16, 3, xt, wt, Lt, sc, mn, -0.9f, 0.05f, 36, 0, 1);
+    } else {
+        for (int i = 0; i < 32; ++i) wt[i] = v_abs(xt[i]);
+        qkx_lanes(2, 16, 3, xt, wt, Lt, sc, mn, -0.5f, 0.1f, 15, 1, 0);
+    }
+    for (int v = 0; v < 2; ++v) {
+        _mm256_storeu_ps(scales + 8 * v, sc[v]);
+        _mm256_storeu_ps(mins + 8 * v, mn[v]);
+        store_lanes_u8(Lt + v, 2, 16, L + 128 * v, 16);
     }
     if (qw) gk_q2_K_scales_imatrix_ref(y, scales, mins, sw);
     else gk_q2_K_scales_ref(y, scales, mins);
@@ -411,84 +192,123 @@ static void block_q2_K(const float *x, gk_block_q2_K *y, const float *qw) {
 }
 
 static void block_q3_K(const float *x, gk_block_q3_K *y, const float *qw) {
-    int8_t L[GK_QK_K];
+    uint8_t L[GK_QK_K];
     float scales[16], sw[16];
-    const float sigma2 = qw ? 2 * sum_squares_256(x) / GK_QK_K : 0;
-    for (int g = 0; g < 2; ++g) {
-        vf xt[16], sc;
-        vi Lt[16];
-        load_lanes(x + 128 * g, 16, 16, xt);
-        if (qw) {
-            vf qt[16], wt[16];
-            load_lanes(qw + 128 * g, 16, 16, qt);
-            _mm256_storeu_ps(sw + 8 * g, imatrix_weights(16, xt, qt, sigma2, wt));
-            qx_lanes(16, 4, xt, wt, Lt, &sc);
-        } else {
-            q3_lanes(16, 4, xt, Lt, &sc);
-        }
-        _mm256_storeu_ps(scales + 8 * g, sc);
-        store_lanes_u8(Lt, 16, (uint8_t *)L + 128 * g, 16);
+    vf xt[32], sc[2];
+    vi Lt[32];
+    for (int v = 0; v < 2; ++v) load_lanes(x + 128 * v, 16, 16, xt + v, 2);
+    if (qw) {
+        vf qt[32], wt[32], s[2];
+        const float sigma2 = 2 * sum_squares_256(x) / GK_QK_K, s2[2] = {sigma2, sigma2};
+        for (int v = 0; v < 2; ++v) load_lanes(qw + 128 * v, 16, 16, qt + v, 2);
+        imatrix_weights(2, 16, xt, qt, s2, wt, s);
+        for (int v = 0; v < 2; ++v) _mm256_storeu_ps(sw + 8 * v, s[v]);
+        qx_lanes(2, 16, 4, xt, wt, Lt, sc);
+    } else {
+        q3_lanes(2, 16, 4, xt, Lt, sc);
+    }
+    for (int v = 0; v < 2; ++v) {
+        _mm256_storeu_ps(scales + 8 * v, sc[v]);
+        store_lanes_u8(Lt + v, 2, 16, L + 128 * v, 16);
     }
     if (qw) gk_q3_K_scales_imatrix_ref(y, scales, sw);
     else gk_q3_K_scales_ref(y, scales);
-    finish_q3_K(x, y, (uint8_t *)L);
-}
-
-/* Q4_K (nmax 15) / Q5_K (nmax 31): the 8 sub-blocks of 32 are the 8 lanes. */
-static void search_k4(const float *x, const float *qw, int nmax, float *scales, float *mins, float *sw, uint8_t *L) {
-    vf xt[32], wt[32], sc, mn;
-    vi Lt[32];
-    load_lanes(x, 32, 32, xt);
-    if (qw) {
-        vf qt[32];
-        load_lanes(qw, 32, 32, qt);
-        _mm256_storeu_ps(sw, imatrix_weights(32, xt, qt, 2 * sum_squares_256(x) / GK_QK_K, wt));
-        qkx_lanes(32, nmax, xt, wt, Lt, &sc, &mn, -0.9f, 0.05f, 36, 0, 1);
-    } else {
-        vf s = _mm256_setzero_ps();
-        for (int i = 0; i < 32; ++i) s = _mm256_add_ps(s, _mm256_mul_ps(xt[i], xt[i]));
-        vf av_x = _mm256_sqrt_ps(_mm256_div_ps(s, _mm256_set1_ps(32.f)));
-        for (int i = 0; i < 32; ++i) wt[i] = _mm256_add_ps(av_x, v_abs(xt[i]));
-        if (nmax == 15) qkx_lanes(32, 15, xt, wt, Lt, &sc, &mn, -1.f, 0.1f, 20, 0, 0);
-        else qkx_lanes(32, 31, xt, wt, Lt, &sc, &mn, -0.5f, 0.1f, 15, 0, 0);
-    }
-    _mm256_storeu_ps(scales, sc);
-    _mm256_storeu_ps(mins, mn);
-    store_lanes_u8(Lt, 32, L, 32);
-}
-
-static void block_q4_K(const float *x, gk_block_q4_K *y, const float *qw) {
-    uint8_t L[GK_QK_K];
-    float scales[8], mins[8], sw[8];
-    search_k4(x, qw, 15, scales, mins, sw, L);
-    if (qw) gk_k4_scales_imatrix_ref(scales, mins, sw, 15, y->scales, &y->d, &y->dmin);
-    else gk_k4_scales_ref(scales, mins, y->scales, &y->d, &y->dmin);
-    finish_q4_K(x, y, L);
-}
-
-static void block_q5_K(const float *x, gk_block_q5_K *y, const float *qw) {
-    uint8_t L[GK_QK_K];
-    float scales[8], mins[8], sw[8];
-    search_k4(x, qw, 31, scales, mins, sw, L);
-    if (qw) gk_k4_scales_imatrix_ref(scales, mins, sw, 31, y->scales, &y->d, &y->dmin);
-    else gk_k4_scales_ref(scales, mins, y->scales, &y->d, &y->dmin);
-    finish_q5_K(x, y, L);
+    finish_q3_K(x, y, L);
 }
 
 static void block_q6_K(const float *x, gk_block_q6_K *y, const float *qw) {
-    int8_t L[GK_QK_K];
+    uint8_t L[GK_QK_K];
     float scales[16];
-    for (int g = 0; g < 2; ++g) {
-        vf xt[16], qt[16], sc;
-        vi Lt[16];
-        load_lanes(x + 128 * g, 16, 16, xt);
-        if (qw) load_lanes(qw + 128 * g, 16, 16, qt);
-        qx_lanes(16, 32, xt, qw ? qt : NULL, Lt, &sc);
-        _mm256_storeu_ps(scales + 8 * g, sc);
-        store_lanes_u8(Lt, 16, (uint8_t *)L + 128 * g, 16);
+    vf xt[32], qt[32], sc[2];
+    vi Lt[32];
+    for (int v = 0; v < 2; ++v) load_lanes(x + 128 * v, 16, 16, xt + v, 2);
+    if (qw) {
+        for (int v = 0; v < 2; ++v) load_lanes(qw + 128 * v, 16, 16, qt + v, 2);
+        qx_lanes(2, 16, 32, xt, qt, Lt, sc);
+    } else {
+        qx_lanes(2, 16, 32, xt, NULL, Lt, sc);
     }
-    if (gk_q6_K_scales_ref(y, scales)) finish_q6_K(x, y, (uint8_t *)L);
+    for (int v = 0; v < 2; ++v) {
+        _mm256_storeu_ps(scales + 8 * v, sc[v]);
+        store_lanes_u8(Lt + v, 2, 16, L + 128 * v, 16);
+    }
+    if (gk_q6_K_scales_ref(y, scales)) finish_q6_K(x, y, L);
 }
+
+/* Q4_K (nmax 15) / Q5_K (nmax 31): the 8 sub-blocks of 32 are 8 lanes; nv super-blocks at once
+ * (x[v], qw[v]). Out: scales, mins, sw per super-block (8 each), L (256 each). */
+GK_ALWAYS_INLINE void search_k4(int nv, const float *const *x, const float *const *qw, int nmax, float *scales,
+                                float *mins, float *sw, uint8_t *L) {
+    vf xt[64], wt[64], sc[2], mn[2];
+    vi Lt[64];
+    for (int v = 0; v < nv; ++v) load_lanes(x[v], 32, 32, xt + v, nv);
+    if (qw) {
+        vf qt[64], s[2];
+        float s2[2];
+        for (int v = 0; v < nv; ++v) {
+            load_lanes(qw[v], 32, 32, qt + v, nv);
+            s2[v] = 2 * sum_squares_256(x[v]) / GK_QK_K;
+        }
+        imatrix_weights(nv, 32, xt, qt, s2, wt, s);
+        for (int v = 0; v < nv; ++v) _mm256_storeu_ps(sw + 8 * v, s[v]);
+        qkx_lanes(nv, 32, nmax, xt, wt, Lt, sc, mn, -0.9f, 0.05f, 36, 0, 1);
+    } else {
+        vf s[2], av_x[2];
+        for (int v = 0; v < nv; ++v) s[v] = _mm256_setzero_ps();
+        for (int i = 0; i < 32; ++i)
+            for (int v = 0; v < nv; ++v) s[v] = _mm256_add_ps(s[v], _mm256_mul_ps(xt[i * nv + v], xt[i * nv + v]));
+        for (int v = 0; v < nv; ++v) av_x[v] = _mm256_sqrt_ps(_mm256_div_ps(s[v], _mm256_set1_ps(32.f)));
+        for (int i = 0; i < 32; ++i)
+            for (int v = 0; v < nv; ++v) wt[i * nv + v] = _mm256_add_ps(av_x[v], v_abs(xt[i * nv + v]));
+        if (nmax == 15) qkx_lanes(nv, 32, 15, xt, wt, Lt, sc, mn, -1.f, 0.1f, 20, 0, 0);
+        else qkx_lanes(nv, 32, 31, xt, wt, Lt, sc, mn, -0.5f, 0.1f, 15, 0, 0);
+    }
+    for (int v = 0; v < nv; ++v) {
+        _mm256_storeu_ps(scales + 8 * v, sc[v]);
+        _mm256_storeu_ps(mins + 8 * v, mn[v]);
+        store_lanes_u8(Lt + v, nv, 32, L + GK_QK_K * v, 32);
+    }
+}
+
+/* nv (1 or 2) consecutive super-blocks b0, b0 + 1 of the flattened rows. */
+GK_ALWAYS_INLINE void blocks_k4(int nv, int nmax, const float *x, void *vy, int64_t b0, int64_t nb,
+                                const float *imatrix) {
+    uint8_t L[2 * GK_QK_K];
+    float scales[16], mins[16], sw[16];
+    const float *xs[2], *qws[2];
+    for (int v = 0; v < nv; ++v) {
+        xs[v] = x + (b0 + v) * GK_QK_K;
+        qws[v] = imatrix ? imatrix + ((b0 + v) % nb) * GK_QK_K : NULL;
+    }
+    if (nmax == 15) search_k4(nv, xs, imatrix ? qws : NULL, 15, scales, mins, sw, L);
+    else search_k4(nv, xs, imatrix ? qws : NULL, 31, scales, mins, sw, L);
+    for (int v = 0; v < nv; ++v) {
+        if (nmax == 15) {
+            gk_block_q4_K *y = (gk_block_q4_K *)vy + b0 + v;
+            if (imatrix) gk_k4_scales_imatrix_ref(scales + 8 * v, mins + 8 * v, sw + 8 * v, 15, y->scales, &y->d, &y->dmin);
+            else gk_k4_scales_ref(scales + 8 * v, mins + 8 * v, y->scales, &y->d, &y->dmin);
+            finish_q4_K(xs[v], y, L + GK_QK_K * v);
+        } else {
+            gk_block_q5_K *y = (gk_block_q5_K *)vy + b0 + v;
+            if (imatrix) gk_k4_scales_imatrix_ref(scales + 8 * v, mins + 8 * v, sw + 8 * v, 31, y->scales, &y->d, &y->dmin);
+            else gk_k4_scales_ref(scales + 8 * v, mins + 8 * v, y->scales, &y->d, &y->dmin);
+            finish_q5_K(xs[v], y, L + GK_QK_K * v);
+        }
+    }
+}
+
+#define GK_K4_QUANT_AVX2(type, nmax)                                                                  \
+    size_t gk_quant_##type##_avx2(const float *x, void *vy, int64_t nrows, int64_t n_per_row,         \
+                                  const float *imatrix) {                                             \
+        const int64_t nb = n_per_row / GK_QK_K, total = nrows * nb;                                   \
+        int64_t b = 0;                                                                                \
+        for (; b + 2 <= total; b += 2) blocks_k4(2, nmax, x, vy, b, nb, imatrix);                     \
+        if (b < total) blocks_k4(1, nmax, x, vy, b, nb, imatrix);                                     \
+        return (size_t)total * sizeof(gk_block_##type);                                               \
+    }
+
+GK_K4_QUANT_AVX2(q4_K, 15)
+GK_K4_QUANT_AVX2(q5_K, 31)
 
 #define GK_K_QUANT_AVX2(type)                                                                         \
     size_t gk_quant_##type##_avx2(const float *x, void *vy, int64_t nrows, int64_t n_per_row,         \
@@ -504,6 +324,4 @@ static void block_q6_K(const float *x, gk_block_q6_K *y, const float *qw) {
 
 GK_K_QUANT_AVX2(q2_K)
 GK_K_QUANT_AVX2(q3_K)
-GK_K_QUANT_AVX2(q4_K)
-GK_K_QUANT_AVX2(q5_K)
 GK_K_QUANT_AVX2(q6_K)
