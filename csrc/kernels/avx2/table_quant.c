@@ -2,7 +2,19 @@
 #include "ggufkit/gk_kernels.h"
 
 /* Kernels of this family in this tier (defined in this folder). */
+#define GK_QUANT_PROTO(type) size_t gk_quant_##type##_avx2(const float *, void *, int64_t, int64_t, const float *);
+GK_QUANT_PROTO(q4_0) GK_QUANT_PROTO(q4_1) GK_QUANT_PROTO(q5_0) GK_QUANT_PROTO(q5_1)
+GK_QUANT_PROTO(q2_K) GK_QUANT_PROTO(q3_K) GK_QUANT_PROTO(q4_K) GK_QUANT_PROTO(q5_K) GK_QUANT_PROTO(q6_K)
 
 const gk_quant_fn gk_quant_table_avx2[GK_TYPE_COUNT] = {
-    0,
+    /* quant family: legacy, K */
+    [GK_TYPE_Q4_0] = gk_quant_q4_0_avx2,
+    [GK_TYPE_Q4_1] = gk_quant_q4_1_avx2,
+    [GK_TYPE_Q5_0] = gk_quant_q5_0_avx2,
+    [GK_TYPE_Q5_1] = gk_quant_q5_1_avx2,
+    [GK_TYPE_Q2_K] = gk_quant_q2_K_avx2,
+    [GK_TYPE_Q3_K] = gk_quant_q3_K_avx2,
+    [GK_TYPE_Q4_K] = gk_quant_q4_K_avx2,
+    [GK_TYPE_Q5_K] = gk_quant_q5_K_avx2,
+    [GK_TYPE_Q6_K] = gk_quant_q6_K_avx2,
 };
