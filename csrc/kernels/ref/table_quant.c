@@ -2,7 +2,19 @@
 #include "ggufkit/gk_kernels.h"
 
 /* Kernels of this family in this tier (defined in this folder). */
+/* activation formats and float conversions (matmul) */
+size_t gk_quant_q8_0_ref(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+size_t gk_quant_q8_1_ref(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+size_t gk_quant_q8_K_ref(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+size_t gk_quant_f16_ref(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+size_t gk_quant_bf16_ref(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
 
 const gk_quant_fn gk_quant_table_ref[GK_TYPE_COUNT] = {
-    0,
+    /* activation formats and float conversions (matmul) */
+    [GK_TYPE_Q8_0] = gk_quant_q8_0_ref,
+    [GK_TYPE_Q8_1] = gk_quant_q8_1_ref,
+    [GK_TYPE_Q8_K] = gk_quant_q8_K_ref,
+    [GK_TYPE_F16] = gk_quant_f16_ref,
+    [GK_TYPE_BF16] = gk_quant_bf16_ref,
+    /* end of activation formats and float conversions (matmul) */
 };
