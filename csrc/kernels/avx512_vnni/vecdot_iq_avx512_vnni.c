@@ -195,16 +195,27 @@ static const int8_t GK_ALIGN64 vals_iq2[64] = {
     8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0,
 };
 
+static const int8_t GK_ALIGN64 vals_iq3xxs[64] = {
+    4, 12, 20, 28, 36, 44, 52, 62, 4, 12, 20, 28, 36, 44, 52, 62, 4, 12, 20, 28, 36, 44, 52, 62, 4, 12, 20, 28, 36, 44, 52, 62,
+    4, 12, 20, 28, 36, 44, 52, 62, 4, 12, 20, 28, 36, 44, 52, 62, 4, 12, 20, 28, 36, 44, 52, 62, 4, 12, 20, 28, 36, 44, 52, 62,
+};
+
 /* Scales are applied to packs(P0, P1) where P0 holds the 32-weight groups g0, g0+1 (8 lanes each) and
  * P1 groups g0+2, g0+3: 128-bit lane j of the pack has 4 words of group g0 + (j >= 2), then 4 of
  * group g0 + 2 + (j >= 2). Word indices into a vector whose qword g holds the scale of group g: */
-static inline __m512i scales_for_pack(__m512i ls_q, int g0) {
-    const __m512i perm = _mm512_set_epi16(
-        4 * (g0 + 3), 4 * (g0 + 3), 4 * (g0 + 3), 4 * (g0 + 3), 4 * (g0 + 1), 4 * (g0 + 1), 4 * (g0 + 1), 4 * (g0 + 1),
-        4 * (g0 + 3), 4 * (g0 + 3), 4 * (g0 + 3), 4 * (g0 + 3), 4 * (g0 + 1), 4 * (g0 + 1), 4 * (g0 + 1), 4 * (g0 + 1),
-        4 * (g0 + 2), 4 * (g0 + 2), 4 * (g0 + 2), 4 * (g0 + 2), 4 * g0, 4 * g0, 4 * g0, 4 * g0,
-        4 * (g0 + 2), 4 * (g0 + 2), 4 * (g0 + 2), 4 * (g0 + 2), 4 * g0, 4 * g0, 4 * g0, 4 * g0);
-    return _mm512_permutexvar_epi16(perm, ls_q);
+static inline __m512i scales_for_pack(__m512i ls, int g0, int stride) {
+    const short a = (short)(stride * g0), b = (short)(stride * (g0 + 1)), c = (short)(stride * (g0 + 2)),
+                d = (short)(stride * (g0 + 3));
+    const __m512i perm = _mm512_set_epi16(d, d, d, d, b, b, b, b, d, d, d, d, b, b, b, b,
+                                          c, c, c, c, a, a, a, a, c, c, c, c, a, a, a, a);
+    return _mm512_permutexvar_epi16(perm, ls);
+}
+
+/* The two 32-weight groups' products p[0..3] (4 chunks of 64 weights) times the group scales: word
+ * stride * g of ls holds the scale of group g. */
+static inline __m512i apply_scales(const __m512i p[4], __m512i ls, int stride) {
+    __m512i sumi = _mm512_dpwssd_epi32(_mm512_setzero_si512(), _mm512_packs_epi32(p[0], p[1]), scales_for_pack(ls, 0, stride));
+    return _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), scales_for_pack(ls, 4, stride));
 }
 
 /* Multishift controls: byte j of every qword takes the bits at offset base + step * j. */
@@ -214,20 +225,22 @@ static inline __m512i shift_ctrl(int base, int step) {
     return _mm512_set1_epi64((long long)c);
 }
 
-/* The 64 sign bits of two 32-weight groups whose 32-bit words (4 x 7 sign bits + 4 scale bits) are at
- * p + 4 and p + 12: each 7-bit field plus its parity bit (ksigns), computed in scalar registers, which
- * are otherwise idle while the vector units expand the grid. */
-static inline uint64_t iq2_signs(const void *p) {
-    uint64_t q0, q1;
-    memcpy(&q0, p, 8);
-    memcpy(&q1, (const uint8_t *)p + 8, 8);
-    const uint64_t b = ((q0 >> 32) & 0x0FFFFFFFULL) | ((q1 >> 4) & 0x00FFFFFFF0000000ULL);
+/* Eight 7-bit sign fields (b bits 0..55) to 64 sign bits: each field plus its parity bit (ksigns),
+ * computed in scalar registers, which are otherwise idle while the vector units expand the grid. */
+static inline uint64_t ksigns_x8(uint64_t b) {
     const uint64_t f = _pdep_u64(b, 0x7F7F7F7F7F7F7F7FULL);
     uint64_t t = f ^ (f >> 4);
     t ^= t >> 2;
     t ^= t >> 1;
     return f | ((t & 0x0101010101010101ULL) << 7);
 }
+
+/* The 64 sign bits of two 32-weight groups from their 32-bit words a0, a1 (4 x 7 sign bits + 4 scale bits). */
+static inline uint64_t signs_2groups(uint32_t a0, uint32_t a1) {
+    return ksigns_x8((a0 & 0x0FFFFFFFULL) | ((uint64_t)(a1 & 0x0FFFFFFF) << 28));
+}
+
+static inline uint32_t load32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 
 void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xxs *x = vx;
@@ -255,17 +268,61 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
         for (int c = 0; c < 4; ++c) {
             const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c], codes), vals);
             const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
-            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(iq2_signs(x[i].qs + 8 * c)), zero, q8);
+            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(signs_2groups(load32(x[i].qs + 8 * c + 2), load32(x[i].qs + 8 * c + 6))), zero, q8);
             p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
         }
         /* qword g: the scale of group g */
         const __m512i ls = _mm512_ternarylogic_epi64(_mm512_srli_epi64(qs, 59), _mm512_set1_epi64(30),
                                                      _mm512_set1_epi64(1), 0xea); /* (a & b) | c */
-        const __m512i ls_a = scales_for_pack(ls, 0), ls_b = scales_for_pack(ls, 4);
-        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
-        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
+        const __m512i sumi = apply_scales(p, ls, 4);
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
     }
     *s = 0.125f * _mm512_reduce_add_ps(acc);
+}
+
+void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq3_xxs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    /* Grid entry e (4 weights, index qs[e]) of chunk c = e / 16. Word 4q + w of index vector k holds entry
+     * 16 * (2k + w / 2) + 2q + w % 2: qword q of codes k then holds the two entries of output qword q of
+     * chunks 2k and 2k + 1. */
+    uint8_t idx_bytes[2][64];
+    for (int k = 0; k < 2; ++k)
+        for (int q = 0; q < 8; ++q)
+            for (int w = 0; w < 4; ++w) {
+                idx_bytes[k][2 * (4 * q + w)] = (uint8_t)(16 * (2 * k + w / 2) + 2 * q + w % 2);
+                idx_bytes[k][2 * (4 * q + w) + 1] = 0;
+            }
+    const __m512i idx_perm0 = _mm512_loadu_si512(idx_bytes[0]), idx_perm1 = _mm512_loadu_si512(idx_bytes[1]);
+    const __m512i vals = _mm512_load_si512(vals_iq3xxs);
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i code_ctrl[2];
+    for (int h = 0; h < 2; ++h) {
+        uint64_t c = 0;
+        for (int j = 0; j < 8; ++j) c |= (uint64_t)(16 * (2 * h + j / 4) + 3 * (j % 4)) << (8 * j);
+        code_ctrl[h] = _mm512_set1_epi64((long long)c);
+    }
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m512i qs = _mm512_loadu_si512(x[i].qs);
+        const uint8_t *gas = x[i].qs + GK_QK_K / 4;
+        const __m512i codes0 = gk_vd_lookup16(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm0, qs), codes_iq3xxs, 4);
+        const __m512i codes1 = gk_vd_lookup16(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm1, qs), codes_iq3xxs, 4);
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c & 1], c < 2 ? codes0 : codes1), vals);
+            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
+            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(signs_2groups(load32(gas + 8 * c), load32(gas + 8 * c + 4))), zero, q8);
+            p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
+        }
+        /* dword g: the scale of group g */
+        const __m512i ls = _mm512_ternarylogic_epi32(_mm512_srli_epi32(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)gas)), 27),
+                                                     _mm512_set1_epi32(0x1e), _mm512_set1_epi32(1), 0xea);
+        const __m512i sumi = apply_scales(p, ls, 2);
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = 0.25f * _mm512_reduce_add_ps(acc);
 }
