@@ -509,11 +509,8 @@ GK_HALF_KERNEL(gk_k_bf16, gk_load_bf16x8, gk_bf16_to_fp32)
 
 /* gemm by tiles: 4 weight rows x 4 activation rows; each weight row is decoded once per 4 x rows and
  * stays in L1 across them. */
-#define GK_X86_DEFINE(KERN, NAME, ISA)                                                             \
-    void gk_vecdot_##NAME##_##ISA(int64_t n, float *s, const void *x, const void *y) {             \
-        const void *a[1] = {y};                                                                    \
-        KERN(n, s, x, a, 1);                                                                       \
-    }                                                                                              \
+#define GK_X86_DEFINE(KERN, NAME, ISA) GK_X86_DEFINE_VECDOT(KERN, NAME, ISA) GK_X86_DEFINE_GEMM(KERN, NAME, ISA)
+#define GK_X86_DEFINE_GEMM(KERN, NAME, ISA)                                                        \
     void gk_gemm_##NAME##_##ISA(int64_t k, const void *w, size_t w_stride, int64_t n,              \
                                 const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
         const char *wp = w, *ap = a;                                                               \
