@@ -2,7 +2,8 @@
  *
  * 1. Each row of x is quantized once to the weight type's vec_dot type (rows split over threads).
  * 2. The rows of w (output columns) are split over threads in contiguous chunks; each chunk runs the
- *    tier's gemm kernel for the type if it has one (weight blocks loaded once for several rows of x),
+ *    tier's gemm kernel for the type if it has one (weight blocks loaded once for several rows of x;
+ *    for m = 1 it may prepare the activation row once for all the chunk's weight rows),
  *    else a tiled loop over the vec_dot kernel: a tile of W_TILE weight rows stays in L1 while every
  *    row of x passes over it. An output element is always computed by the same kernel call on the
  *    same data, so results do not depend on the thread count. */
@@ -105,7 +106,7 @@ static void mm_tiled(const mm_job *J, int64_t j0, int64_t j1) {
 static void mm_chunk(void *vctx, int64_t j0, int64_t j1) {
     const mm_job *J = vctx;
     gk_gemm_fn gemm = J->ks->gemm[J->type];
-    if (gemm && J->m > 1)
+    if (gemm) /* m = 1 too: a gemm kernel may prepare the activation row once for the whole chunk */
         gemm(J->k, J->w + j0 * J->w_stride, J->w_stride, j1 - j0, J->a, J->a_stride, J->m, J->y + j0, J->y_stride);
     else
         mm_tiled(J, j0, j1);
@@ -128,7 +129,7 @@ static void mm_float_chunk(void *vctx, int64_t j0, int64_t j1) {
     for (int64_t jt = j0; jt < j1; jt += FLOAT_TILE) {
         const int64_t je = jt + FLOAT_TILE < j1 ? jt + FLOAT_TILE : j1;
         for (int64_t j = jt; j < je; j++) dq(J->w + j * J->w_stride, buf + (j - jt) * J->k, J->k);
-        if (gemm && J->m > 1) {
+        if (gemm) /* m = 1 too: a gemm kernel may prepare the activation row once for the whole chunk */ {
             gemm(J->k, buf, sizeof(float) * (size_t)J->k, je - jt, J->x, sizeof(float) * (size_t)J->x_stride, J->m,
                  J->y + jt, J->y_stride);
         } else {

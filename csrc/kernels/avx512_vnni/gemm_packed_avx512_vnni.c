@@ -14,6 +14,7 @@
 #include "blocks.h"
 #include "tables.h"
 #include "../avx2/x86_dot.h"
+#include "gemv_avx512_vnni.h"
 
 #define TILE 16   /* weight rows per packed tile (zmm lanes) */
 #define XR 4      /* activation rows per micro-kernel call */
@@ -234,16 +235,96 @@ done:
     free(t.wp); free(t.scale); free(t.wsum); free(t.minv);
 }
 
+
+/* ---- m = 1 ---- */
+
+/* a tail block through the ymm kernel (same arithmetic as vec_dot) */
+#define TAIL_BY(KERN, YT)                                                                            \
+    static float tail_##KERN(const void *xb, const void *yb) {                                       \
+        float t; const void *a1[1] = {yb}; KERN(32, &t, xb, a1, 1); return t;                        \
+    }
+TAIL_BY(gk_k_q8_0, gk_block_q8_0) TAIL_BY(gk_k_q4_0, gk_block_q8_0) TAIL_BY(gk_k_q5_0, gk_block_q8_0)
+TAIL_BY(gk_k_iq4_nl, gk_block_q8_0) TAIL_BY(gk_k_mxfp4, gk_block_q8_0)
+
+/* 5th bits of blocks b, b+1 in nib layout: [b 0..15, b+1 0..15, b 16..31, b+1 16..31] -> 0x10 */
+static inline __m512i gemv_q5_high(const gk_block_q5_0 *x) {
+    uint32_t h0, h1;
+    memcpy(&h0, x[0].qh, 4);
+    memcpy(&h1, x[1].qh, 4);
+    const __mmask64 m = (__mmask64)(h0 & 0xFFFF) | ((__mmask64)(h1 & 0xFFFF) << 16) |
+                        ((__mmask64)(h0 >> 16) << 32) | ((__mmask64)(h1 >> 16) << 48);
+    return _mm512_maskz_mov_epi8(m, _mm512_set1_epi8(0x10));
+}
+
+static __m256 e8m0x8(const gk_block_mxfp4 *x) {
+    const __m256i e = _mm256_setr_epi32(x[0].e, x[1].e, x[2].e, x[3].e, x[4].e, x[5].e, x[6].e, x[7].e);
+    const __m256i normal = _mm256_slli_epi32(_mm256_sub_epi32(e, _mm256_set1_epi32(1)), 23);
+    const __m256i denorm = _mm256_sllv_epi32(_mm256_set1_epi32(0x00200000), e);
+    return _mm256_castsi256_ps(_mm256_blendv_epi8(normal, denorm, _mm256_cmpgt_epi32(_mm256_set1_epi32(2), e)));
+}
+
+#define GEMV_FN(NAME, BT, NIB, BODY)                                                                 \
+    static void gemv_##NAME(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, float *c) { \
+        const int64_t nb = k / 32;                                                                   \
+        gemv_act g;                                                                                  \
+        if (gemv_prepare(a, nb, 0, NIB, &g)) {                                                       \
+            for (int64_t j = 0; j < n; j++) c[j] = __builtin_nanf("");                                \
+            gemv_free(&g);                                                                           \
+            return;                                                                                  \
+        }                                                                                            \
+        for (int64_t j = 0; j < n; j++) {                                                            \
+            const BT *x = (const BT *)((const char *)w + j * w_stride);                              \
+            const gk_block_q8_0 *yb = a;                                                             \
+            float out;                                                                               \
+            BODY                                                                                     \
+            c[j] = out;                                                                              \
+        }                                                                                            \
+        gemv_free(&g);                                                                               \
+    }
+
+#define XD8(b) gemv_f16x8(&x[b].d, sizeof(*x))
+
+GEMV_FN(q4_0, gk_block_q4_0, 1,
+        GEMV_ROW(8, GEMV_IDX_NIB, XD8, { u = gemv_nib(x[b].qs, sizeof(*x)); }, (void)0,
+                 tail_gk_k_q4_0(x + b, yb + b)))
+GEMV_FN(q5_0, gk_block_q5_0, 1,
+        GEMV_ROW(16, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q5_high(x + b)); },
+                 (void)0, tail_gk_k_q5_0(x + b, yb + b)))
+GEMV_FN(q8_0, gk_block_q8_0, 0,
+        GEMV_ROW(128, GEMV_IDX_FLAT, XD8,
+                 { u = _mm512_xor_si512(_mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)x[b].qs)),
+                                                           _mm256_loadu_si256((const __m256i *)x[b + 1].qs), 1),
+                                        _mm512_set1_epi8((char)0x80)); },
+                 (void)0, tail_gk_k_q8_0(x + b, yb + b)))
+
+static const int8_t *iq4nl_tbl(void) { return gk_kvalues_iq4nl; }
+static const int8_t *fp4_tbl(void) { return gk_kvalues_fp4; }
+#define TBL128(t) _mm512_xor_si512(_mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(t))), _mm512_set1_epi8((char)0x80))
+GEMV_FN(iq4_nl, gk_block_iq4_nl, 1,
+        GEMV_ROW(128, GEMV_IDX_NIB, XD8, { u = _mm512_shuffle_epi8(TBL128(iq4nl_tbl()), gemv_nib(x[b].qs, sizeof(*x))); },
+                 (void)0, tail_gk_k_iq4_nl(x + b, yb + b)))
+#define XE8(b) e8m0x8(x + (b))
+GEMV_FN(mxfp4, gk_block_mxfp4, 1,
+        GEMV_ROW(128, GEMV_IDX_NIB, XE8, { u = _mm512_shuffle_epi8(TBL128(fp4_tbl()), gemv_nib(x[b].qs, sizeof(*x))); },
+                 (void)0, tail_gk_k_mxfp4(x + b, yb + b)))
+
 #define GEMM(name, dec, nsub, act_k, has_min)                                                              \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
         gemm_packed(dec, nsub, act_k, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);          \
     }
+/* the same with an m = 1 path */
+#define GEMM_V(name, vname, dec, nsub, act_k, has_min)                                                        \
+    void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
+                                      const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
+        if (m == 1) { gemv_##vname(k, w, w_stride, n, a, c); return; }                              \
+        gemm_packed(dec, nsub, act_k, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);          \
+    }
 
-GEMM(q8_0_q8_0, dec_q8_0, 1, 0, 0)
-GEMM(q4_0_q8_0, dec_q4_0, 1, 0, 0)
-GEMM(q5_0_q8_0, dec_q5_0, 1, 0, 0)
-GEMM(iq4_nl_q8_0, dec_iq4_nl, 1, 0, 0)
-GEMM(mxfp4_q8_0, dec_mxfp4, 1, 0, 0)
+GEMM_V(q8_0_q8_0, q8_0, dec_q8_0, 1, 0, 0)
+GEMM_V(q4_0_q8_0, q4_0, dec_q4_0, 1, 0, 0)
+GEMM_V(q5_0_q8_0, q5_0, dec_q5_0, 1, 0, 0)
+GEMM_V(iq4_nl_q8_0, iq4_nl, dec_iq4_nl, 1, 0, 0)
+GEMM_V(mxfp4_q8_0, mxfp4, dec_mxfp4, 1, 0, 0)
 GEMM(q4_K_q8_K, dec_q4_K, 8, 1, 1)
 GEMM(q5_K_q8_K, dec_q5_K, 8, 1, 1)
