@@ -309,8 +309,14 @@ GEMV_FN(mxfp4, gk_block_mxfp4, 1,
                  (void)0, tail_gk_k_mxfp4(x + b, yb + b)))
 
 #define GEMM(name, dec, nsub, act_k, has_min)                                                              \
+    void gk_vecdot_##name##_avx512_vnni(int64_t n, float *s, const void *x, const void *y);         \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
+        if (m == 1) {                                                                               \
+            for (int64_t j = 0; j < n; j++)                                                         \
+                gk_vecdot_##name##_avx512_vnni(k, c + j, (const char *)w + j * w_stride, a);        \
+            return;                                                                                 \
+        }                                                                                           \
         gemm_packed(dec, nsub, act_k, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);          \
     }
 /* the same with an m = 1 path */
