@@ -13,7 +13,7 @@
 #include <string.h>
 #include "blocks.h"
 #include "tables.h"
-#include "../avx2/x86_dot.h"
+#include "../avx2/x86_dot_iq.h"
 #include "gemv_avx512_vnni.h"
 
 #define TILE 16   /* weight rows per packed tile (zmm lanes) */
@@ -162,6 +162,166 @@ static void dec_tq2_0(const uint8_t *row, int64_t sb, __m256i *w, float *s, floa
     for (int j = 0; j < 8; j++) { s[j] = d; m[j] = 0; }
 }
 
+/* ---- codebook types: grid magnitudes with signs (IQ2/IQ3), 8 g + delta (IQ1), and the low-bit
+ * Q8_0-activated types ---- */
+static void dec_iq2_xxs(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_iq2_xxs *x = (const gk_block_iq2_xxs *)row + sb;
+    const float d = 0.125f * f16(x->d);
+    for (int ib = 0; ib < 8; ib++) {
+        uint32_t aux[2];
+        memcpy(aux, x->qs + 4 * ib, 8);
+        const uint8_t *idx = (const uint8_t *)aux;
+        const __m256i grid = gk_grid64x4(gk_iq2xxs_grid, idx[0], idx[1], idx[2], idx[3]);
+        const __m256i sgn = gk_pm1(_mm256_set_epi64x((long long)gk_ksigns64[(aux[1] >> 21) & 127], (long long)gk_ksigns64[(aux[1] >> 14) & 127],
+                                                      (long long)gk_ksigns64[(aux[1] >> 7) & 127], (long long)gk_ksigns64[aux[1] & 127]));
+        w[ib] = _mm256_sign_epi8(grid, sgn);
+        s[ib] = d * (float)(2 * (aux[1] >> 28) + 1);
+        m[ib] = 0;
+    }
+}
+static void dec_iq2_xs(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_iq2_xs *x = (const gk_block_iq2_xs *)row + sb;
+    const float d = 0.125f * f16(x->d);
+    for (int ib = 0; ib < 8; ib++) {
+        const uint16_t *q2 = x->qs + 4 * ib;
+        const __m256i grid = gk_grid64x4(gk_iq2xs_grid, q2[0] & 511, q2[1] & 511, q2[2] & 511, q2[3] & 511);
+        const __m256i sgn = gk_pm1(_mm256_set_epi64x((long long)gk_ksigns64[q2[3] >> 9], (long long)gk_ksigns64[q2[2] >> 9],
+                                                      (long long)gk_ksigns64[q2[1] >> 9], (long long)gk_ksigns64[q2[0] >> 9]));
+        w[ib] = _mm256_sign_epi8(grid, sgn);
+        s[2 * ib] = d * (float)(2 * (x->scales[ib] & 0xF) + 1);
+        s[2 * ib + 1] = d * (float)(2 * (x->scales[ib] >> 4) + 1);
+        m[2 * ib] = m[2 * ib + 1] = 0;
+    }
+}
+static void dec_iq2_s(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_iq2_s *x = (const gk_block_iq2_s *)row + sb;
+    const float d = 0.125f * f16(x->d);
+    const uint8_t *signs = x->qs + GK_QK_K / 8;
+    for (int ib = 0; ib < 8; ib++) {
+        const int qh = x->qh[ib];
+        const uint8_t *q = x->qs + 4 * ib;
+        const __m256i grid = gk_grid64x4(gk_iq2s_grid, q[0] | ((qh << 8) & 0x300), q[1] | ((qh << 6) & 0x300),
+                                         q[2] | ((qh << 4) & 0x300), q[3] | ((qh << 2) & 0x300));
+        w[ib] = _mm256_sign_epi8(grid, gk_pm1(gk_bits32(signs + 4 * ib)));
+        s[2 * ib] = d * (float)(2 * (x->scales[ib] & 0xF) + 1);
+        s[2 * ib + 1] = d * (float)(2 * (x->scales[ib] >> 4) + 1);
+        m[2 * ib] = m[2 * ib + 1] = 0;
+    }
+}
+static void dec_iq3_xxs(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_iq3_xxs *x = (const gk_block_iq3_xxs *)row + sb;
+    const float d = 0.25f * f16(x->d);
+    const uint8_t *gas = x->qs + GK_QK_K / 4;
+    for (int ib = 0; ib < 8; ib++) {
+        const uint8_t *q = x->qs + 8 * ib;
+        uint32_t aux;
+        memcpy(&aux, gas + 4 * ib, 4);
+        const __m256i grid = _mm256_set_epi32((int)gk_iq3xxs_grid[q[7]], (int)gk_iq3xxs_grid[q[6]], (int)gk_iq3xxs_grid[q[5]],
+                                              (int)gk_iq3xxs_grid[q[4]], (int)gk_iq3xxs_grid[q[3]], (int)gk_iq3xxs_grid[q[2]],
+                                              (int)gk_iq3xxs_grid[q[1]], (int)gk_iq3xxs_grid[q[0]]);
+        const __m256i sgn = gk_pm1(_mm256_set_epi64x((long long)gk_ksigns64[(aux >> 21) & 127], (long long)gk_ksigns64[(aux >> 14) & 127],
+                                                      (long long)gk_ksigns64[(aux >> 7) & 127], (long long)gk_ksigns64[aux & 127]));
+        w[ib] = _mm256_sign_epi8(grid, sgn);
+        s[ib] = d * (float)(2 * (aux >> 28) + 1);
+        m[ib] = 0;
+    }
+}
+static void dec_iq3_s(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_iq3_s *x = (const gk_block_iq3_s *)row + sb;
+    const float d = f16(x->d);
+    for (int ib = 0; ib < 8; ib++) {
+        const uint8_t *q = x->qs + 8 * ib;
+        const int qh = x->qh[ib];
+        int idx[8];
+        for (int l = 0; l < 4; l++) {
+            idx[2 * l] = q[2 * l] | ((qh << (8 - 2 * l)) & 256);
+            idx[2 * l + 1] = q[2 * l + 1] | ((qh << (7 - 2 * l)) & 256);
+        }
+        const __m256i grid = _mm256_set_epi32((int)gk_iq3s_grid[idx[7]], (int)gk_iq3s_grid[idx[6]], (int)gk_iq3s_grid[idx[5]],
+                                              (int)gk_iq3s_grid[idx[4]], (int)gk_iq3s_grid[idx[3]], (int)gk_iq3s_grid[idx[2]],
+                                              (int)gk_iq3s_grid[idx[1]], (int)gk_iq3s_grid[idx[0]]);
+        w[ib] = _mm256_sign_epi8(grid, gk_pm1(gk_bits32(x->signs + 4 * ib)));
+        s[ib] = d * (float)(2 * ((x->scales[ib / 2] >> (4 * (ib & 1))) & 0xF) + 1);
+        m[ib] = 0;
+    }
+}
+static void dec_iq1_s(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_iq1_s *x = (const gk_block_iq1_s *)row + sb;
+    const float d = 0.125f * f16(x->d);
+    for (int ib = 0; ib < 8; ib++) {
+        const int qh = x->qh[ib];
+        const uint8_t *q = x->qs + 4 * ib;
+        const __m256i g = gk_grid64x4(gk_iq1s_grid, q[0] | ((qh << 8) & 0x700), q[1] | ((qh << 5) & 0x700),
+                                      q[2] | ((qh << 2) & 0x700), q[3] | ((qh >> 1) & 0x700));
+        w[ib] = _mm256_add_epi8(_mm256_sign_epi8(_mm256_set1_epi8(8), g), _mm256_set1_epi8((qh & 0x8000) ? -1 : 1));
+        s[ib] = d * (float)(2 * ((qh >> 12) & 7) + 1);
+        m[ib] = 0;
+    }
+}
+static void dec_iq1_m(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_iq1_m *x = (const gk_block_iq1_m *)row + sb;
+    uint16_t sc[4];
+    memcpy(sc, x->scales, 8);
+    const uint16_t d16 = (uint16_t)((sc[0] >> 12) | ((sc[1] >> 8) & 0x00f0) | ((sc[2] >> 4) & 0x0f00) | (sc[3] & 0xf000));
+    const float d = 0.125f * f16(d16);
+    for (int ib = 0; ib < 8; ib++) {
+        const uint8_t *q = x->qs + 4 * ib, *qh = x->qh + 2 * ib;
+        const __m256i g = gk_grid64x4(gk_iq1s_grid, q[0] | ((qh[0] << 8) & 0x700), q[1] | ((qh[0] << 4) & 0x700),
+                                      q[2] | ((qh[1] << 8) & 0x700), q[3] | ((qh[1] << 4) & 0x700));
+        const __m256i delta = _mm256_set_epi64x((qh[1] & 0x80) ? -1LL : 0x0101010101010101LL, (qh[1] & 0x08) ? -1LL : 0x0101010101010101LL,
+                                                (qh[0] & 0x80) ? -1LL : 0x0101010101010101LL, (qh[0] & 0x08) ? -1LL : 0x0101010101010101LL);
+        w[ib] = _mm256_add_epi8(_mm256_sign_epi8(_mm256_set1_epi8(8), g), delta);
+        const int s16 = sc[ib / 2] >> (6 * (ib & 1));
+        s[2 * ib] = d * (float)(2 * (s16 & 7) + 1);
+        s[2 * ib + 1] = d * (float)(2 * ((s16 >> 3) & 7) + 1);
+        m[2 * ib] = m[2 * ib + 1] = 0;
+    }
+}
+static void dec_q1_0(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_q1_0 *x = (const gk_block_q1_0 *)row + sb;
+    const float d = f16(x->d);
+    for (int k = 0; k < 4; k++) {
+        w[k] = _mm256_or_si256(_mm256_andnot_si256(gk_bits32(x->qs + 4 * k), _mm256_set1_epi8(-1)), _mm256_set1_epi8(1));
+        s[k] = d; m[k] = 0;
+    }
+}
+static void dec_q2_0(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_q2_0 *x = (const gk_block_q2_0 *)row + sb;
+    const float d = f16(x->d);
+    for (int k = 0; k < 2; k++) {
+        w[k] = _mm256_sub_epi8(gk_q2_0_expand(x->qs + 8 * k), _mm256_set1_epi8(1));
+        s[k] = d; m[k] = 0;
+    }
+}
+static void dec_nvfp4(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    const gk_block_nvfp4 *x = (const gk_block_nvfp4 *)row + sb;
+    const __m256i tbl = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_kvalues_fp4));
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    for (int k = 0; k < 2; k++) {
+        const __m128i t = _mm_loadu_si128((const __m128i *)(x->qs + 16 * k));
+        const __m128i lo = _mm_and_si128(t, m4), hi = _mm_and_si128(_mm_srli_epi16(t, 4), m4);
+        const __m256i idx = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_unpacklo_epi64(lo, hi)), _mm_unpackhi_epi64(lo, hi), 1);
+        w[k] = _mm256_shuffle_epi8(tbl, idx);
+    }
+    float d4[4];
+    _mm_storeu_ps(d4, gk_ue4m3_half_x4(x->d));
+    for (int j = 0; j < 4; j++) { s[j] = d4[j]; m[j] = 0; }
+}
+/* TQ1_0: base-3 digits in an irregular order; decoded in scalar (decode is amortized over the x rows) */
+static void dec_tq1_0(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
+    static const uint8_t pow3[5] = {1, 3, 9, 27, 81};
+    const gk_block_tq1_0 *x = (const gk_block_tq1_0 *)row + sb;
+    int8_t v[256];
+    for (int l = 0; l < 5; l++)
+        for (int j = 0; j < 32; j++) v[32 * l + j] = (int8_t)((((uint16_t)(uint8_t)(x->qs[j] * pow3[l])) * 3 >> 8) - 1);
+    for (int l = 0; l < 5; l++)
+        for (int j = 0; j < 16; j++) v[160 + 16 * l + j] = (int8_t)((((uint16_t)(uint8_t)(x->qs[32 + j] * pow3[l])) * 3 >> 8) - 1);
+    for (int l = 0; l < 4; l++)
+        for (int j = 0; j < 4; j++) v[240 + 4 * l + j] = (int8_t)((((uint16_t)(uint8_t)(x->qh[j] * pow3[l])) * 3 >> 8) - 1);
+    const float d = f16(x->d);
+    for (int c = 0; c < 8; c++) { w[c] = _mm256_loadu_si256((const __m256i *)(v + 32 * c)); s[c] = d; m[c] = 0; }
+}
+
 /* 8 x 8 dword transpose of ymm rows */
 static inline void transpose8(__m256i *r) {
     const __m256i t0 = _mm256_unpacklo_epi32(r[0], r[1]), t1 = _mm256_unpackhi_epi32(r[0], r[1]);
@@ -229,15 +389,15 @@ typedef struct {
     float *sx;     /* m * nb: dx * sum(q) (for mins), or NULL */
 } act_form;
 
-static void act_from_q8_0(const void *a, size_t a_stride, int64_t m, int64_t k, act_form *f) {
-    const int64_t nb = k / 32;
+static void act_from_q8_0(const void *a, size_t a_stride, int64_t m, int64_t k, int bl, act_form *f) {
+    const int64_t nb = k / bl, per = 32 / bl;
     for (int64_t i = 0; i < m; i++) {
         const gk_block_q8_0 *y = (const gk_block_q8_0 *)((const char *)a + i * a_stride);
-        for (int64_t b = 0; b < nb; b++) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *)y[b].qs);
-            _mm256_storeu_si256((__m256i *)(f->xu + i * k + b * 32), _mm256_xor_si256(q, _mm256_set1_epi8((char)0x80)));
-            f->dx[i * nb + b] = f16(y[b].d);
+        for (int64_t c = 0; c < k / 32; c++) {
+            const __m256i q = _mm256_loadu_si256((const __m256i *)y[c].qs);
+            _mm256_storeu_si256((__m256i *)(f->xu + i * k + c * 32), _mm256_xor_si256(q, _mm256_set1_epi8((char)0x80)));
         }
+        for (int64_t b = 0; b < nb; b++) f->dx[i * nb + b] = f16(y[b / per].d);
     }
 }
 
@@ -333,7 +493,7 @@ static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, i
     }
     if (act == ACT_Q8_K) act_from_q8_K(a, a_stride, m, k, bl, &f);
     else if (act == ACT_Q8_1) act_from_q8_1(a, a_stride, m, k, &f);
-    else act_from_q8_0(a, a_stride, m, k, &f);
+    else act_from_q8_0(a, a_stride, m, k, bl, &f);
     for (int64_t jt = 0; jt < n; jt += TILE) {
         const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
         pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, &t);
@@ -422,15 +582,10 @@ GEMV_FN(mxfp4, gk_block_mxfp4, 1,
         GEMV_ROW(128, GEMV_IDX_NIB, XE8, { u = _mm512_shuffle_epi8(TBL128(fp4_tbl()), gemv_nib(x[b].qs, sizeof(*x))); },
                  (void)0, tail_gk_k_mxfp4(x + b, yb + b)))
 
-#define GEMM(name, dec, nsub, bl, act, has_min)                                                              \
-    void gk_vecdot_##name##_avx512_vnni(int64_t n, float *s, const void *x, const void *y);         \
+#define GEMM(name, TYPE, dec, nsub, bl, act, has_min)                                                        \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        if (m == 1) {                                                                               \
-            for (int64_t j = 0; j < n; j++)                                                         \
-                gk_vecdot_##name##_avx512_vnni(k, c + j, (const char *)w + j * w_stride, a);        \
-            return;                                                                                 \
-        }                                                                                           \
+        if (m == 1) { gk_gemv_by_vecdot(GK_ISA_AVX512_VNNI, TYPE, k, w, w_stride, n, a, c); return; }  \
         gemm_packed(dec, nsub, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);          \
     }
 /* the same with an m = 1 path */
@@ -446,12 +601,23 @@ GEMM_V(q4_0_q8_0, q4_0, dec_q4_0, 1, 32, ACT_Q8_0, 0)
 GEMM_V(q5_0_q8_0, q5_0, dec_q5_0, 1, 32, ACT_Q8_0, 0)
 GEMM_V(iq4_nl_q8_0, iq4_nl, dec_iq4_nl, 1, 32, ACT_Q8_0, 0)
 GEMM_V(mxfp4_q8_0, mxfp4, dec_mxfp4, 1, 32, ACT_Q8_0, 0)
-GEMM(q4_1_q8_1, dec_q4_1, 1, 32, ACT_Q8_1, 1)
-GEMM(q5_1_q8_1, dec_q5_1, 1, 32, ACT_Q8_1, 1)
-GEMM(q4_K_q8_K, dec_q4_K, 8, 32, ACT_Q8_K, 1)
-GEMM(q5_K_q8_K, dec_q5_K, 8, 32, ACT_Q8_K, 1)
-GEMM(q6_K_q8_K, dec_q6_K, 16, 16, ACT_Q8_K, 0)
-GEMM(q3_K_q8_K, dec_q3_K, 16, 16, ACT_Q8_K, 0)
-GEMM(q2_K_q8_K, dec_q2_K, 16, 16, ACT_Q8_K, 1)
-GEMM(iq4_xs_q8_K, dec_iq4_xs, 8, 32, ACT_Q8_K, 0)
-GEMM(tq2_0_q8_K, dec_tq2_0, 8, 32, ACT_Q8_K, 0)
+GEMM(q4_1_q8_1, GK_TYPE_Q4_1, dec_q4_1, 1, 32, ACT_Q8_1, 1)
+GEMM(q5_1_q8_1, GK_TYPE_Q5_1, dec_q5_1, 1, 32, ACT_Q8_1, 1)
+GEMM(q4_K_q8_K, GK_TYPE_Q4_K, dec_q4_K, 8, 32, ACT_Q8_K, 1)
+GEMM(q5_K_q8_K, GK_TYPE_Q5_K, dec_q5_K, 8, 32, ACT_Q8_K, 1)
+GEMM(q6_K_q8_K, GK_TYPE_Q6_K, dec_q6_K, 16, 16, ACT_Q8_K, 0)
+GEMM(q3_K_q8_K, GK_TYPE_Q3_K, dec_q3_K, 16, 16, ACT_Q8_K, 0)
+GEMM(q2_K_q8_K, GK_TYPE_Q2_K, dec_q2_K, 16, 16, ACT_Q8_K, 1)
+GEMM(iq4_xs_q8_K, GK_TYPE_IQ4_XS, dec_iq4_xs, 8, 32, ACT_Q8_K, 0)
+GEMM(tq2_0_q8_K, GK_TYPE_TQ2_0, dec_tq2_0, 8, 32, ACT_Q8_K, 0)
+GEMM(tq1_0_q8_K, GK_TYPE_TQ1_0, dec_tq1_0, 8, 32, ACT_Q8_K, 0)
+GEMM(iq2_xxs_q8_K, GK_TYPE_IQ2_XXS, dec_iq2_xxs, 8, 32, ACT_Q8_K, 0)
+GEMM(iq2_xs_q8_K, GK_TYPE_IQ2_XS, dec_iq2_xs, 16, 16, ACT_Q8_K, 0)
+GEMM(iq2_s_q8_K, GK_TYPE_IQ2_S, dec_iq2_s, 16, 16, ACT_Q8_K, 0)
+GEMM(iq3_xxs_q8_K, GK_TYPE_IQ3_XXS, dec_iq3_xxs, 8, 32, ACT_Q8_K, 0)
+GEMM(iq3_s_q8_K, GK_TYPE_IQ3_S, dec_iq3_s, 8, 32, ACT_Q8_K, 0)
+GEMM(iq1_s_q8_K, GK_TYPE_IQ1_S, dec_iq1_s, 8, 32, ACT_Q8_K, 0)
+GEMM(iq1_m_q8_K, GK_TYPE_IQ1_M, dec_iq1_m, 16, 16, ACT_Q8_K, 0)
+GEMM(q1_0_q8_0, GK_TYPE_Q1_0, dec_q1_0, 4, 32, ACT_Q8_0, 0)
+GEMM(q2_0_q8_0, GK_TYPE_Q2_0, dec_q2_0, 2, 32, ACT_Q8_0, 0)
+GEMM(nvfp4_q8_0, GK_TYPE_NVFP4, dec_nvfp4, 4, 16, ACT_Q8_0, 0)
