@@ -519,6 +519,7 @@ done:
     }
 TAIL_BY(gk_k_q8_0, gk_block_q8_0) TAIL_BY(gk_k_q4_0, gk_block_q8_0) TAIL_BY(gk_k_q5_0, gk_block_q8_0)
 TAIL_BY(gk_k_iq4_nl, gk_block_q8_0) TAIL_BY(gk_k_mxfp4, gk_block_q8_0)
+TAIL_BY(gk_k_q4_1, gk_block_q8_1) TAIL_BY(gk_k_q5_1, gk_block_q8_1)
 
 /* 5th bits of blocks b, b+1 in nib layout: [b 0..15, b+1 0..15, b 16..31, b+1 16..31] -> 0x10 */
 static inline __m512i gemv_q5_high(const gk_block_q5_0 *x) {
@@ -537,18 +538,18 @@ static __m256 e8m0x8(const gk_block_mxfp4 *x) {
     return _mm256_castsi256_ps(_mm256_blendv_epi8(normal, denorm, _mm256_cmpgt_epi32(_mm256_set1_epi32(2), e)));
 }
 
-#define GEMV_FN(NAME, BT, NIB, BODY)                                                                 \
+#define GEMV_FN_A(NAME, BT, NIB, Q81, YT, BODY)                                                      \
     static void gemv_##NAME(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, float *c) { \
         const int64_t nb = k / 32;                                                                   \
         gemv_act g;                                                                                  \
-        if (gemv_prepare(a, nb, 0, NIB, &g)) {                                                       \
+        if (gemv_prepare(a, nb, Q81, NIB, &g)) {                                                     \
             for (int64_t j = 0; j < n; j++) c[j] = __builtin_nanf("");                                \
             gemv_free(&g);                                                                           \
             return;                                                                                  \
         }                                                                                            \
         for (int64_t j = 0; j < n; j++) {                                                            \
             const BT *x = (const BT *)((const char *)w + j * w_stride);                              \
-            const gk_block_q8_0 *yb = a;                                                             \
+            const YT *yb = a;                                                                        \
             float out;                                                                               \
             BODY                                                                                     \
             c[j] = out;                                                                              \
@@ -558,27 +559,45 @@ static __m256 e8m0x8(const gk_block_mxfp4 *x) {
 
 #define XD8(b) gemv_f16x8(&x[b].d, sizeof(*x))
 
-GEMV_FN(q4_0, gk_block_q4_0, 1,
+GEMV_FN_A(q4_0, gk_block_q4_0, 1, 0, gk_block_q8_0,
         GEMV_ROW(8, GEMV_IDX_NIB, XD8, { u = gemv_nib(x[b].qs, sizeof(*x)); }, (void)0,
                  tail_gk_k_q4_0(x + b, yb + b)))
-GEMV_FN(q5_0, gk_block_q5_0, 1,
+GEMV_FN_A(q5_0, gk_block_q5_0, 1, 0, gk_block_q8_0,
         GEMV_ROW(16, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q5_high(x + b)); },
                  (void)0, tail_gk_k_q5_0(x + b, yb + b)))
-GEMV_FN(q8_0, gk_block_q8_0, 0,
+GEMV_FN_A(q8_0, gk_block_q8_0, 0, 0, gk_block_q8_0,
         GEMV_ROW(128, GEMV_IDX_FLAT, XD8,
                  { u = _mm512_xor_si512(_mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)x[b].qs)),
                                                            _mm256_loadu_si256((const __m256i *)x[b + 1].qs), 1),
                                         _mm512_set1_epi8((char)0x80)); },
                  (void)0, tail_gk_k_q8_0(x + b, yb + b)))
 
+
+/* Q4_1 / Q5_1 with Q8_1: unsigned codes, no offset; + sum_b m_b s_b */
+#define XM8_S8 accx = _mm256_fmadd_ps(gemv_f16x8(&x[b0].m, sizeof(*x)), _mm256_loadu_ps(g.cy + b0), accx)
+GEMV_FN_A(q4_1, gk_block_q4_1, 1, 1, gk_block_q8_1,
+          GEMV_ROW(0, GEMV_IDX_NIB, XD8, { u = gemv_nib(x[b].qs, sizeof(*x)); }, XM8_S8,
+                   tail_gk_k_q4_1(x + b, yb + b)))
+static inline __m512i gemv_q51_high(const gk_block_q5_1 *x) {
+    uint32_t h0, h1;
+    memcpy(&h0, x[0].qh, 4);
+    memcpy(&h1, x[1].qh, 4);
+    const __mmask64 m = (__mmask64)(h0 & 0xFFFF) | ((__mmask64)(h1 & 0xFFFF) << 16) |
+                        ((__mmask64)(h0 >> 16) << 32) | ((__mmask64)(h1 >> 16) << 48);
+    return _mm512_maskz_mov_epi8(m, _mm512_set1_epi8(0x10));
+}
+GEMV_FN_A(q5_1, gk_block_q5_1, 1, 1, gk_block_q8_1,
+          GEMV_ROW(0, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q51_high(x + b)); },
+                   XM8_S8, tail_gk_k_q5_1(x + b, yb + b)))
+
 static const int8_t *iq4nl_tbl(void) { return gk_kvalues_iq4nl; }
 static const int8_t *fp4_tbl(void) { return gk_kvalues_fp4; }
 #define TBL128(t) _mm512_xor_si512(_mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(t))), _mm512_set1_epi8((char)0x80))
-GEMV_FN(iq4_nl, gk_block_iq4_nl, 1,
+GEMV_FN_A(iq4_nl, gk_block_iq4_nl, 1, 0, gk_block_q8_0,
         GEMV_ROW(128, GEMV_IDX_NIB, XD8, { u = _mm512_shuffle_epi8(TBL128(iq4nl_tbl()), gemv_nib(x[b].qs, sizeof(*x))); },
                  (void)0, tail_gk_k_iq4_nl(x + b, yb + b)))
 #define XE8(b) e8m0x8(x + (b))
-GEMV_FN(mxfp4, gk_block_mxfp4, 1,
+GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
         GEMV_ROW(128, GEMV_IDX_NIB, XE8, { u = _mm512_shuffle_epi8(TBL128(fp4_tbl()), gemv_nib(x[b].qs, sizeof(*x))); },
                  (void)0, tail_gk_k_mxfp4(x + b, yb + b)))
 
@@ -601,8 +620,8 @@ GEMM_V(q4_0_q8_0, q4_0, dec_q4_0, 1, 32, ACT_Q8_0, 0)
 GEMM_V(q5_0_q8_0, q5_0, dec_q5_0, 1, 32, ACT_Q8_0, 0)
 GEMM_V(iq4_nl_q8_0, iq4_nl, dec_iq4_nl, 1, 32, ACT_Q8_0, 0)
 GEMM_V(mxfp4_q8_0, mxfp4, dec_mxfp4, 1, 32, ACT_Q8_0, 0)
-GEMM(q4_1_q8_1, GK_TYPE_Q4_1, dec_q4_1, 1, 32, ACT_Q8_1, 1)
-GEMM(q5_1_q8_1, GK_TYPE_Q5_1, dec_q5_1, 1, 32, ACT_Q8_1, 1)
+GEMM_V(q4_1_q8_1, q4_1, dec_q4_1, 1, 32, ACT_Q8_1, 1)
+GEMM_V(q5_1_q8_1, q5_1, dec_q5_1, 1, 32, ACT_Q8_1, 1)
 GEMM(q4_K_q8_K, GK_TYPE_Q4_K, dec_q4_K, 8, 32, ACT_Q8_K, 1)
 GEMM(q5_K_q8_K, GK_TYPE_Q5_K, dec_q5_K, 8, 32, ACT_Q8_K, 1)
 GEMM(q6_K_q8_K, GK_TYPE_Q6_K, dec_q6_K, 16, 16, ACT_Q8_K, 0)
