@@ -17,7 +17,7 @@
 #include "gemv_avx512_vnni.h"
 
 #define TILE 16   /* weight rows per packed tile (zmm lanes) */
-#define XR 4      /* activation rows per micro-kernel call */
+#define XR 8      /* activation rows per micro-kernel call */
 
 typedef struct {
     uint8_t *wp;     /* nb * 8 * TILE * 4 packed int8 */
@@ -466,6 +466,10 @@ static inline __attribute__((always_inline)) void micro(const packed_tile *t, in
 
 #define MICRO_R(BL) \
     switch (R) {                                                                  \
+    case 8: micro(&t, nb, k, &f, i, 8, BL, has_min, o); break;                    \
+    case 7: micro(&t, nb, k, &f, i, 7, BL, has_min, o); break;                    \
+    case 6: micro(&t, nb, k, &f, i, 6, BL, has_min, o); break;                    \
+    case 5: micro(&t, nb, k, &f, i, 5, BL, has_min, o); break;                    \
     case 4: micro(&t, nb, k, &f, i, 4, BL, has_min, o); break;                    \
     case 3: micro(&t, nb, k, &f, i, 3, BL, has_min, o); break;                    \
     case 2: micro(&t, nb, k, &f, i, 2, BL, has_min, o); break;                    \
