@@ -18,6 +18,7 @@
 
 #define TILE 16   /* weight rows per packed tile (zmm lanes) */
 #define XR 8      /* activation rows per micro-kernel call */
+#define SMALL_M 4 /* below this many rows of x, packing weight tiles costs more than it saves */
 
 typedef struct {
     uint8_t *wp;     /* nb * 8 * TILE * 4 packed int8 */
@@ -478,19 +479,31 @@ static inline __attribute__((always_inline)) void micro(const packed_tile *t, in
 
 enum { ACT_Q8_0, ACT_Q8_1, ACT_Q8_K };
 
+/* Rows of x per pass over the packed weight tiles: their activation bytes (IB * k) stay in L2 while
+ * every tile passes over them. */
+#define IB 64
+
 static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, int64_t k, const void *w, size_t w_stride,
                         int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) {
-    const int64_t nb = k / bl;
+    const int64_t nb = k / bl, ntiles = (n + TILE - 1) / TILE;
+    /* one pass over x (m <= IB) needs one tile at a time; more passes keep every tile of the call packed */
+    const int64_t kept = m <= IB ? 1 : ntiles;
     act_form f = {0};
-    packed_tile t = {0};
+    packed_tile *tiles = calloc((size_t)kept, sizeof(packed_tile));
+    int ok = tiles != NULL;
     f.xu = malloc((size_t)(m * k));
     f.dx = malloc(sizeof(float) * (size_t)(m * nb));
     if (has_min) f.sx = malloc(sizeof(float) * (size_t)(m * nb));
-    t.wp = aligned_alloc(64, (size_t)(k * TILE));
-    t.scale = aligned_alloc(64, sizeof(float) * (size_t)(nb * TILE));
-    t.wsum = aligned_alloc(64, sizeof(int32_t) * (size_t)(nb * TILE));
-    if (has_min) t.minv = aligned_alloc(64, sizeof(float) * (size_t)(nb * TILE));
-    if (!f.xu || !f.dx || (has_min && !f.sx) || !t.wp || !t.scale || !t.wsum || (has_min && !t.minv)) {
+    ok = ok && f.xu && f.dx && (!has_min || f.sx);
+    for (int64_t ti = 0; ok && ti < kept; ti++) {
+        packed_tile *t = &tiles[ti];
+        t->wp = aligned_alloc(64, (size_t)(k * TILE));
+        t->scale = aligned_alloc(64, sizeof(float) * (size_t)(nb * TILE));
+        t->wsum = aligned_alloc(64, sizeof(int32_t) * (size_t)(nb * TILE));
+        if (has_min) t->minv = aligned_alloc(64, sizeof(float) * (size_t)(nb * TILE));
+        ok = t->wp && t->scale && t->wsum && (!has_min || t->minv);
+    }
+    if (!ok) {
         for (int64_t i = 0; i < m; i++)
             for (int64_t j = 0; j < n; j++) c[i * c_stride + j] = __builtin_nanf("");
         goto done;
@@ -498,20 +511,36 @@ static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, i
     if (act == ACT_Q8_K) act_from_q8_K(a, a_stride, m, k, bl, &f);
     else if (act == ACT_Q8_1) act_from_q8_1(a, a_stride, m, k, &f);
     else act_from_q8_0(a, a_stride, m, k, bl, &f);
-    for (int64_t jt = 0; jt < n; jt += TILE) {
-        const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
-        pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, &t);
-        const __mmask16 mask = (__mmask16)((1u << rows) - 1);
-        for (int64_t i = 0; i < m; i += XR) {
-            const int R = m - i >= XR ? XR : (int)(m - i);
-            __m512 o[XR];
-            if (bl == 16) { MICRO_R(16) } else { MICRO_R(32) }
-            for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mask, o[r]);
+    if (kept > 1)
+        for (int64_t ti = 0; ti < ntiles; ti++) {
+            const int64_t jt = ti * TILE;
+            const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
+            pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, &tiles[ti]);
+        }
+    for (int64_t i0 = 0; i0 < m; i0 += IB) {
+        const int64_t ie = i0 + IB < m ? i0 + IB : m;
+        for (int64_t ti = 0; ti < ntiles; ti++) {
+            const int64_t jt = ti * TILE;
+            const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
+            packed_tile *tp = &tiles[kept > 1 ? ti : 0];
+            if (kept == 1) pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, tp);
+            const packed_tile t = *tp;
+            const __mmask16 mask = (__mmask16)((1u << rows) - 1);
+            for (int64_t i = i0; i < ie; i += XR) {
+                const int R = ie - i >= XR ? XR : (int)(ie - i);
+                __m512 o[XR];
+                if (bl == 16) { MICRO_R(16) } else { MICRO_R(32) }
+                for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mask, o[r]);
+            }
         }
     }
 done:
     free(f.xu); free(f.dx); free(f.sx);
-    free(t.wp); free(t.scale); free(t.wsum); free(t.minv);
+    if (tiles)
+        for (int64_t ti = 0; ti < kept; ti++) {
+            free(tiles[ti].wp); free(tiles[ti].scale); free(tiles[ti].wsum); free(tiles[ti].minv);
+        }
+    free(tiles);
 }
 
 /* ---- m = 1 ---- */
@@ -608,14 +637,22 @@ GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
 #define GEMM(name, TYPE, dec, nsub, bl, act, has_min)                                                        \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        if (m == 1) { gk_gemv_by_vecdot(GK_ISA_AVX512_VNNI, TYPE, k, w, w_stride, n, a, c); return; }  \
+        if (m < SMALL_M) { /* packing does not pay for a few rows: the m = 1 path per row */       \
+            for (int64_t i = 0; i < m; i++)                                                         \
+                gk_gemv_by_vecdot(GK_ISA_AVX512_VNNI, TYPE, k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride); \
+            return;                                                                                 \
+        }                                                                                           \
         gemm_packed(dec, nsub, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);          \
     }
 /* the same with an m = 1 path */
 #define GEMM_V(name, vname, dec, nsub, bl, act, has_min)                                                        \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        if (m == 1) { gemv_##vname(k, w, w_stride, n, a, c); return; }                              \
+        if (m < SMALL_M) {                                                                          \
+            for (int64_t i = 0; i < m; i++)                                                         \
+                gemv_##vname(k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride);   \
+            return;                                                                                 \
+        }                                                                                           \
         gemm_packed(dec, nsub, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);          \
     }
 
