@@ -1,6 +1,6 @@
 /* F16 x F16 and BF16 x BF16 products with AVX-512 (F, BW): 16 halves converted per instruction, four
- * accumulators. gemm converts each activation row to float once per call (m = 1 too) and each weight
- * row once, then dots 4 activation rows against it. */
+ * accumulators. gemm (m > 1) converts each activation row to float once per call and each weight row
+ * once, then dots 4 activation rows against it; m = 1 runs vec_dot per row. */
 #include <immintrin.h>
 #include <stdlib.h>
 #include "fp16.h"
@@ -70,35 +70,11 @@ AI void dot_f32_rows(int64_t k, const float *w, const float *const *y, float *s,
 VECDOT(f16_f16, ld_f16, ldm_f16)
 VECDOT(bf16_bf16, ld_bf16, ldm_bf16)
 
-/* one weight row of halves against a float row */
-#define HALF_DOT_F32(NAME, LD, LDM)                                                                  \
-    AI float NAME(int64_t k, const uint16_t *x, const float *y) {                                  \
-        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps(); \
-        int64_t i = 0;                                                                             \
-        for (; i + 64 <= k; i += 64) {                                                             \
-            a0 = _mm512_fmadd_ps(LD(x + i), _mm512_loadu_ps(y + i), a0);                           \
-            a1 = _mm512_fmadd_ps(LD(x + i + 16), _mm512_loadu_ps(y + i + 16), a1);                 \
-            a2 = _mm512_fmadd_ps(LD(x + i + 32), _mm512_loadu_ps(y + i + 32), a2);                 \
-            a3 = _mm512_fmadd_ps(LD(x + i + 48), _mm512_loadu_ps(y + i + 48), a3);                 \
-        }                                                                                          \
-        for (; i < k; i += 16) {                                                                   \
-            const __mmask16 m = k - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1); \
-            a0 = _mm512_fmadd_ps(LDM(x + i, m), _mm512_maskz_loadu_ps(m, y + i), a0);              \
-        }                                                                                          \
-        return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3))); \
-    }
-HALF_DOT_F32(f16_dot_f32, ld_f16, ldm_f16)
-HALF_DOT_F32(bf16_dot_f32, ld_bf16, ldm_bf16)
-
-#define GEMM(NAME, ROW, DOT1)                                                                        \
+#define GEMM(NAME, ROW)                                                                        \
     void gk_gemm_##NAME##_avx512(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, \
                                  size_t a_stride, int64_t m, float *c, int64_t c_stride) {         \
-        if (m == 1) { /* the activation row converted once for every weight row of the chunk */   \
-            float *yf = malloc(sizeof(float) * (size_t)k);                                         \
-            if (!yf) { for (int64_t j = 0; j < n; j++) c[j] = __builtin_nanf(""); return; }       \
-            ROW((const uint16_t *)a, yf, k);                                                       \
-            for (int64_t j = 0; j < n; j++) c[j] = DOT1(k, (const uint16_t *)((const char *)w + j * w_stride), yf); \
-            free(yf);                                                                              \
+        if (m == 1) { /* halves straight from both rows beat a float copy of the activation */  \
+            for (int64_t j = 0; j < n; j++) gk_vecdot_##NAME##_avx512(k, c + j, (const char *)w + j * w_stride, a); \
             return;                                                                                \
         }                                                                                          \
         float *af = malloc(sizeof(float) * (size_t)(k * m)), *wf = malloc(sizeof(float) * (size_t)k); \
@@ -125,5 +101,5 @@ HALF_DOT_F32(bf16_dot_f32, ld_bf16, ldm_bf16)
         }                                                                                          \
         free(af); free(wf);                                                                        \
     }
-GEMM(f16_f16, f16_row, f16_dot_f32)
-GEMM(bf16_bf16, bf16_row, bf16_dot_f32)
+GEMM(f16_f16, f16_row)
+GEMM(bf16_bf16, bf16_row)
