@@ -129,6 +129,28 @@ def test_tensor_like_weight():
         ggufkit.matmul(g["act"], T(), type="Q8_0")
 
 
+def test_x_dtypes():
+    g, q = _q4()
+    x = g["act"]
+    y = ggufkit.matmul(x, q, type="Q4_0")
+    np.testing.assert_array_equal(ggufkit.matmul(x.astype(np.float16).astype(np.float32), q, type="Q4_0"),
+                                  ggufkit.matmul(x.astype(np.float16), q, type="Q4_0"))
+    xi = np.arange(4096, dtype=np.int16) % 7 - 3
+    np.testing.assert_array_equal(ggufkit.matmul(xi, q, type="Q4_0"), ggufkit.matmul(xi.astype(np.float32), q, type="Q4_0"))
+    with pytest.raises(TypeError):
+        ggufkit.matmul(np.arange(4096, dtype=np.int64), q, type="Q4_0")
+    assert y.dtype == np.float32
+
+
+def test_big_endian_float_weights():
+    rng = np.random.default_rng(8)
+    w = rng.standard_normal((3, 64)).astype(np.float32)
+    x = rng.standard_normal(64).astype(np.float32)
+    np.testing.assert_array_equal(ggufkit.matmul(x, w.astype(">f4"), type="F32"), ggufkit.matmul(x, w))
+    np.testing.assert_array_equal(ggufkit.matmul(x, w.astype(np.float16).astype(">f2"), type="F16"),
+                                  ggufkit.matmul(x, w.astype(np.float16), type="F16"))
+
+
 def test_float32_weights_infer_type():
     rng = np.random.default_rng(3)
     w = rng.standard_normal((5, 64)).astype(np.float32)
