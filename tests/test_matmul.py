@@ -116,6 +116,16 @@ def test_out_and_shapes():
     assert ggufkit.matmul(np.zeros((0, 4096), np.float32), q, type="Q4_0").shape == (0, 4)
 
 
+def test_empty_and_degenerate_shapes():
+    z = ggufkit.matmul(np.zeros((2, 0), np.float32), np.zeros((3, 0), np.uint8), type="Q4_0", shape=(3, 0))
+    np.testing.assert_array_equal(z, np.zeros((2, 3), np.float32))
+    assert ggufkit.matmul(np.zeros((2, 32), np.float32), np.zeros((0, 18), np.uint8), type="Q4_0").shape == (2, 0)
+    assert ggufkit.matmul(np.ones(32, np.float32), bytearray(18), type="Q4_0", shape=(1, 32))[0] == 0
+    for bad in ("Q8_1", "Q8_K", "I8", 4):
+        with pytest.raises(ValueError):
+            ggufkit.matmul(np.ones(256, np.float32), np.zeros((1, 292), np.uint8), type=bad)
+
+
 def test_tensor_like_weight():
     g, q = _q4()
 

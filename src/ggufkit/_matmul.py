@@ -61,7 +61,10 @@ def _weight(w, type, shape):
         raise TypeError(f"w: expected a buffer (numpy array, bytes, ...), got {data.__class__.__name__}") from None
     if not mv.c_contiguous:
         raise ValueError("w must be C-contiguous")
-    raw = np.frombuffer(mv.cast("B") if mv.format != "B" or mv.ndim != 1 else mv, dtype=np.uint8)
+    if mv.nbytes == 0:
+        raw = np.zeros(0, dtype=np.uint8)
+    else:
+        raw = np.frombuffer(mv.cast("B") if mv.format != "B" or mv.ndim != 1 else mv, dtype=np.uint8)
     if raw.size != n * row_bytes:
         raise ValueError(f"w: {raw.size} bytes, expected {n} rows x {row_bytes} bytes for {t.name} {shape}")
     return raw.reshape(n, row_bytes), t, n, k
