@@ -3,6 +3,7 @@
  * once, then dots 4 activation rows against it; m = 1 runs vec_dot per row. */
 #include <immintrin.h>
 #include <stdlib.h>
+#include <string.h>
 #include "fp16.h"
 
 #define AI static inline __attribute__((always_inline))
@@ -29,26 +30,6 @@ AI __m512 ldm_bf16(const uint16_t *p, __mmask16 m) {
 TO_F32(f16_row, ld_f16, ldm_f16)
 TO_F32(bf16_row, ld_bf16, ldm_bf16)
 
-/* sum over k of w[i] * y[i], both float; R rows of y at once */
-AI void dot_f32_rows(int64_t k, const float *w, const float *const *y, float *s, const int R) {
-    __m512 a0[4], a1[4];
-    for (int r = 0; r < R; r++) { a0[r] = _mm512_setzero_ps(); a1[r] = _mm512_setzero_ps(); }
-    int64_t i = 0;
-    for (; i + 32 <= k; i += 32) {
-        const __m512 w0 = _mm512_loadu_ps(w + i), w1 = _mm512_loadu_ps(w + i + 16);
-        for (int r = 0; r < R; r++) {
-            a0[r] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(y[r] + i), a0[r]);
-            a1[r] = _mm512_fmadd_ps(w1, _mm512_loadu_ps(y[r] + i + 16), a1[r]);
-        }
-    }
-    for (; i < k; i += 16) {
-        const __mmask16 m = k - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1);
-        const __m512 w0 = _mm512_maskz_loadu_ps(m, w + i);
-        for (int r = 0; r < R; r++) a0[r] = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(m, y[r] + i), a0[r]);
-    }
-    for (int r = 0; r < R; r++) s[r] = _mm512_reduce_add_ps(_mm512_add_ps(a0[r], a1[r]));
-}
-
 /* vec_dot: halves straight from both rows */
 #define VECDOT(NAME, LD, LDM)                                                                        \
     void gk_vecdot_##NAME##_avx512(int64_t n, float *s, const void *vx, const void *vy) {          \
@@ -70,36 +51,94 @@ AI void dot_f32_rows(int64_t k, const float *w, const float *const *y, float *s,
 VECDOT(f16_f16, ld_f16, ldm_f16)
 VECDOT(bf16_bf16, ld_bf16, ldm_bf16)
 
-#define GEMM(NAME, ROW)                                                                        \
+/* m > 1: tiles of 16 weight rows converted to float and transposed (k x 16), so one zmm FMA does
+ * 16 weight rows x one activation value; 8 activation rows share each loaded weight vector. */
+#define FT 16
+#define FXR 8
+static inline __attribute__((always_inline)) void fmicro(const float *wt, int64_t k, const float *const *x, const int R,
+                                                         __m512 *out) {
+    __m512 acc[FXR];
+    for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
+    for (int64_t kk = 0; kk < k; kk++) {
+        const __m512 wv = _mm512_load_ps(wt + kk * FT);
+        for (int r = 0; r < R; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(x[r][kk]), wv, acc[r]);
+    }
+    for (int r = 0; r < R; r++) out[r] = acc[r];
+}
+
+typedef void (*row_to_f32)(const void *row, float *f, int64_t k);
+static void f32_row(const void *row, float *f, int64_t k) { memcpy(f, row, sizeof(float) * (size_t)k); }
+static void f16_row_v(const void *row, float *f, int64_t k) { f16_row(row, f, k); }
+static void bf16_row_v(const void *row, float *f, int64_t k) { bf16_row(row, f, k); }
+
+static void gemm_float(row_to_f32 conv, int64_t k, const void *w, size_t w_stride, int64_t n, const void *a,
+                       size_t a_stride, size_t a_elem, int64_t m, float *c, int64_t c_stride) {
+    float *af = malloc(sizeof(float) * (size_t)(k * m));
+    float *tmp = malloc(sizeof(float) * (size_t)k);
+    float *wt = aligned_alloc(64, sizeof(float) * (size_t)(k * FT));
+    if (!af || !tmp || !wt) {
+        for (int64_t i = 0; i < m; i++) for (int64_t j = 0; j < n; j++) c[i * c_stride + j] = __builtin_nanf("");
+        free(af); free(tmp); free(wt); return;
+    }
+    (void)a_elem;
+    for (int64_t i = 0; i < m; i++) conv((const char *)a + i * a_stride, af + i * k, k);
+    for (int64_t jt = 0; jt < n; jt += FT) {
+        const int rows = n - jt < FT ? (int)(n - jt) : FT;
+        for (int r = 0; r < FT; r++) {
+            if (r < rows) conv((const char *)w + (jt + r) * w_stride, tmp, k);
+            else memset(tmp, 0, sizeof(float) * (size_t)k);
+            for (int64_t kk = 0; kk < k; kk++) wt[kk * FT + r] = tmp[kk];
+        }
+        const __mmask16 mask = (__mmask16)((1u << rows) - 1);
+        for (int64_t i = 0; i < m; i += FXR) {
+            const int R = m - i >= FXR ? FXR : (int)(m - i);
+            const float *xr[FXR];
+            for (int r = 0; r < FXR; r++) xr[r] = af + (i + (r < R ? r : 0)) * k;
+            __m512 o[FXR] = {0};
+            switch (R) {
+            case 8: fmicro(wt, k, xr, 8, o); break;
+            case 7: fmicro(wt, k, xr, 7, o); break;
+            case 6: fmicro(wt, k, xr, 6, o); break;
+            case 5: fmicro(wt, k, xr, 5, o); break;
+            case 4: fmicro(wt, k, xr, 4, o); break;
+            case 3: fmicro(wt, k, xr, 3, o); break;
+            case 2: fmicro(wt, k, xr, 2, o); break;
+            default: fmicro(wt, k, xr, 1, o); break;
+            }
+            for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mask, o[r]);
+        }
+    }
+    free(af); free(tmp); free(wt);
+}
+
+#define GEMM(NAME, CONV)                                                                             \
+    void gk_vecdot_##NAME##_avx512(int64_t n, float *s, const void *x, const void *y);              \
     void gk_gemm_##NAME##_avx512(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, \
                                  size_t a_stride, int64_t m, float *c, int64_t c_stride) {         \
-        if (m == 1) { /* halves straight from both rows beat a float copy of the activation */  \
+        if (m == 1) { /* halves straight from both rows beat a float copy of the activation */     \
             for (int64_t j = 0; j < n; j++) gk_vecdot_##NAME##_avx512(k, c + j, (const char *)w + j * w_stride, a); \
             return;                                                                                \
         }                                                                                          \
-        float *af = malloc(sizeof(float) * (size_t)(k * m)), *wf = malloc(sizeof(float) * (size_t)k); \
-        if (!af || !wf) {                                                                          \
-            for (int64_t i = 0; i < m; i++) for (int64_t j = 0; j < n; j++) c[i * c_stride + j] = __builtin_nanf(""); \
-            free(af); free(wf); return;                                                            \
-        }                                                                                          \
-        for (int64_t i = 0; i < m; i++) ROW((const uint16_t *)((const char *)a + i * a_stride), af + i * k, k); \
-        for (int64_t j = 0; j < n; j++) {                                                          \
-            ROW((const uint16_t *)((const char *)w + j * w_stride), wf, k);                        \
-            for (int64_t i = 0; i < m; i += 4) {                                                   \
-                const int R = m - i >= 4 ? 4 : (int)(m - i);                                       \
-                const float *rows[4];                                                              \
-                float sv[4] = {0};                                                                 \
-                for (int r = 0; r < 4; r++) rows[r] = af + (i + (r < R ? r : 0)) * k;              \
-                switch (R) {                                                                       \
-                case 4: dot_f32_rows(k, wf, rows, sv, 4); break;                                   \
-                case 3: dot_f32_rows(k, wf, rows, sv, 3); break;                                   \
-                case 2: dot_f32_rows(k, wf, rows, sv, 2); break;                                   \
-                default: dot_f32_rows(k, wf, rows, sv, 1); break;                                  \
-                }                                                                                  \
-                for (int r = 0; r < R; r++) c[(i + r) * c_stride + j] = sv[r];                     \
-            }                                                                                      \
-        }                                                                                          \
-        free(af); free(wf);                                                                        \
+        gemm_float(CONV, k, w, w_stride, n, a, a_stride, 0, m, c, c_stride);                       \
     }
-GEMM(f16_f16, f16_row)
-GEMM(bf16_bf16, bf16_row)
+GEMM(f16_f16, f16_row_v)
+GEMM(bf16_bf16, bf16_row_v)
+
+/* F32: vec_dot in float with four accumulators */
+void gk_vecdot_f32_f32_avx512(int64_t n, float *s, const void *vx, const void *vy) {
+    const float *x = vx, *y = vy;
+    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i), a0);
+        a1 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 16), _mm512_loadu_ps(y + i + 16), a1);
+        a2 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 32), _mm512_loadu_ps(y + i + 32), a2);
+        a3 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 48), _mm512_loadu_ps(y + i + 48), a3);
+    }
+    for (; i < n; i += 16) {
+        const __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i), a0);
+    }
+    *s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+}
+GEMM(f32_f32, f32_row)

@@ -2,7 +2,6 @@
 #include "ggufkit/gk_kernels.h"
 
 /* Kernels of this family in this tier (defined in this folder). */
-void gk_gemm_f32_f32_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_q8_0_q8_0_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_q4_0_q8_0_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_q5_0_q8_0_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
@@ -30,7 +29,6 @@ void gk_gemm_iq1_s_q8_K_avx512_vnni(int64_t k, const void *w, size_t w_stride, i
 void gk_gemm_iq1_m_q8_K_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 
 const gk_gemm_fn gk_gemm_table_avx512_vnni[GK_TYPE_COUNT] = {
-    [GK_TYPE_F32] = gk_gemm_f32_f32_avx512_vnni,
     [GK_TYPE_Q8_0] = gk_gemm_q8_0_q8_0_avx512_vnni,
     [GK_TYPE_Q4_0] = gk_gemm_q4_0_q8_0_avx512_vnni,
     [GK_TYPE_Q5_0] = gk_gemm_q5_0_q8_0_avx512_vnni,

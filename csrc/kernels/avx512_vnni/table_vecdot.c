@@ -2,7 +2,6 @@
 #include "ggufkit/gk_kernels.h"
 
 /* Kernels of this family in this tier (defined in this folder). */
-void gk_vecdot_f32_f32_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q8_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q4_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q5_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
@@ -34,7 +33,6 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, 
 void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
-    [GK_TYPE_F32] = gk_vecdot_f32_f32_avx512_vnni,
     [GK_TYPE_Q8_0] = gk_vecdot_q8_0_q8_0_avx512_vnni,
     [GK_TYPE_Q4_0] = gk_vecdot_q4_0_q8_0_avx512_vnni,
     [GK_TYPE_Q5_0] = gk_vecdot_q5_0_q8_0_avx512_vnni,
