@@ -1,7 +1,7 @@
-/* m = 1 products of Q4_0, Q5_0, Q4_1, Q5_1 through the gemm entry (AVX2): the activation row is
- * prepared once per call (float scales, and dy * sum(q) to absorb the weights' -8 / -16 offset), then
- * each weight row takes unsigned codes (no sign tricks) into maddubs, eight block scales per vector.
- * m > 1 goes to the 4 x 4 tiled kernels of x86_dot.h. */
+/* m = 1 products of Q4_0, Q5_0, Q4_1, Q5_1 for the gemm entries of gemm_packed_avx2.c: the activation
+ * row is prepared once per call (float scales, and dy * sum(q) to absorb the weights' -8 / -16
+ * offset), then each weight row takes unsigned codes (no sign tricks) into maddubs, eight block
+ * scales per vector. */
 #include <stdlib.h>
 #include "x86_dot.h"
 
@@ -70,56 +70,21 @@ static inline __attribute__((always_inline)) __m256 f16x8(const void *p, size_t 
         c[j] = sum;                                                                                \
     }
 
-#define GEMV2(NAME, BT, YT, Q81, OFF, MINS, MEXPR, DECODE, KERN, TYPE)                                      \
-    void gk_gemm_##NAME##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, \
-                               size_t a_stride, int64_t m, float *c, int64_t c_stride);            \
-    static void gemv_##NAME(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, float *c) { \
+#define GEMV2(NAME, BT, YT, Q81, OFF, MINS, MEXPR, DECODE, KERN, TYPE)                                \
+    void gk_gemv_##NAME##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, float *c); \
+    void gk_gemv_##NAME##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, float *c) { \
         const int64_t nb = k / 32;                                                                 \
         gemv_act2 g = {0};                                                                         \
         if (prepare(a, nb, Q81, &g)) {                                                             \
             for (int64_t j = 0; j < n; j++) c[j] = __builtin_nanf("");                             \
         } else {                                                                                   \
-            for (int64_t j = 0; j < n; j++) ROW(BT, YT, OFF, MINS, MEXPR, DECODE, KERN)                   \
+            for (int64_t j = 0; j < n; j++) ROW(BT, YT, OFF, MINS, MEXPR, DECODE, KERN)            \
         }                                                                                          \
         free(g.dy); free(g.cy);                                                                    \
-    }                                                                                              \
-    void gk_gemm_##NAME##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, \
-                               size_t a_stride, int64_t m, float *c, int64_t c_stride) {           \
-        if (m == 1) { gemv_##NAME(k, w, w_stride, n, a, c); return; }                             \
-        gk_gemm_tiled_##NAME(k, w, w_stride, n, a, a_stride, m, c, c_stride);                     \
-    }
-
-/* the 4 x 4 tiled gemm of x86_dot.h under another name (m > 1) */
-#define TILED(KERN, NAME) static void gk_gemm_tiled_##NAME(int64_t k, const void *w, size_t w_stride, int64_t n, \
-    const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) {                       \
-        const char *wp = w, *ap = a;                                                               \
-        for (int64_t jt = 0; jt < n; jt += 4) {                                                    \
-            const int64_t je = jt + 4 < n ? jt + 4 : n;                                            \
-            for (int64_t i = 0; i < m; i += 4) {                                                   \
-                const int R = m - i >= 4 ? 4 : (int)(m - i);                                       \
-                const void *rows[4];                                                               \
-                for (int r = 0; r < 4; r++) rows[r] = ap + (i + (r < R ? r : 0)) * a_stride;       \
-                for (int64_t j = jt; j < je; j++) {                                                \
-                    float sv[4] = {0};                                                             \
-                    const void *wr = wp + j * w_stride;                                            \
-                    switch (R) {                                                                   \
-                    case 4: KERN(k, sv, wr, rows, 4); break;                                       \
-                    case 3: KERN(k, sv, wr, rows, 3); break;                                       \
-                    case 2: KERN(k, sv, wr, rows, 2); break;                                       \
-                    default: KERN(k, sv, wr, rows, 1); break;                                      \
-                    }                                                                              \
-                    for (int r = 0; r < R; r++) c[(i + r) * c_stride + j] = sv[r];                 \
-                }                                                                                  \
-            }                                                                                      \
-        }                                                                                          \
     }
 
 #define MINS8 acco = _mm256_fmadd_ps(f16x8(&x[b0].m, sizeof(*x)), _mm256_loadu_ps(g.cy + b0), acco)
 
-TILED(gk_k_q4_0, q4_0_q8_0)
-TILED(gk_k_q5_0, q5_0_q8_0)
-TILED(gk_k_q4_1, q4_1_q8_1)
-TILED(gk_k_q5_1, q5_1_q8_1)
 
 GEMV2(q4_0_q8_0, gk_block_q4_0, gk_block_q8_0, 0, 8, 0, (void)0, { u = gk_nibbles32(x[b].qs); }, gk_k_q4_0, GK_TYPE_Q4_0)
 GEMV2(q5_0_q8_0, gk_block_q5_0, gk_block_q8_0, 0, 16, 0, (void)0,
