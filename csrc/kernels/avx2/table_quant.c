@@ -15,6 +15,14 @@ size_t gk_quant_iq3_s_avx2(const float *x, void *y, int64_t nrows, int64_t n_per
 size_t gk_quant_iq1_s_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
 size_t gk_quant_iq1_m_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
 
+
+/* activation formats and float conversions (matmul) */
+size_t gk_quant_q8_0_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+size_t gk_quant_q8_1_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+size_t gk_quant_q8_K_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+size_t gk_quant_f16_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+size_t gk_quant_bf16_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
+
 const gk_quant_fn gk_quant_table_avx2[GK_TYPE_COUNT] = {
     /* quant family: legacy, K */
     [GK_TYPE_Q4_0] = gk_quant_q4_0_avx2,
@@ -34,12 +42,6 @@ const gk_quant_fn gk_quant_table_avx2[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ3_S] = gk_quant_iq3_s_avx2,
     [GK_TYPE_IQ1_S] = gk_quant_iq1_s_avx2,
     [GK_TYPE_IQ1_M] = gk_quant_iq1_m_avx2,
-/* activation formats and float conversions (matmul) */
-size_t gk_quant_q8_0_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
-size_t gk_quant_q8_1_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
-size_t gk_quant_q8_K_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
-size_t gk_quant_f16_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
-size_t gk_quant_bf16_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
     /* activation formats and float conversions (matmul) */
     [GK_TYPE_Q8_0] = gk_quant_q8_0_avx2,
     [GK_TYPE_Q8_1] = gk_quant_q8_1_avx2,
