@@ -13,8 +13,9 @@ from test_dequantize import same_bits
 SIMD_TIERS = [t for t in TIERS if t != "ref"]
 ALL_TYPES = list(GGMLType)
 
-# (rows, blocks per row): one block, odd counts, one long row (split over threads), many short rows
-SHAPES = [(1, 1), (3, 1), (7, 5), (1, 700), (129, 3)]
+# (rows, blocks per row): one block, odd counts, long rows (one split over several thread chunks:
+# chunks are >= 64K elements), many short rows
+SHAPES = [(1, 1), (3, 1), (7, 5), (1, 700), (1, 3000), (129, 3)]
 
 
 def ncols_for(t, nblocks):
@@ -58,3 +59,21 @@ def test_tier_serves_its_kernels(simd_tier):
     served = _testing.tier_kernels(simd_tier)
     for name in ("F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"):
         assert served[name]["dequantize"] != "ref", name
+
+
+@pytest.mark.parametrize("name", ["F32", "F16", "BF16", "Q4_0", "Q8_0", "Q4_K"])
+def test_tier_matches_ref_large_calls(name, simd_tier):
+    """Calls large enough for the streaming-store paths (>= 2M floats in one call), into an aligned
+    output and into one that starts 4 bytes past a 64-byte boundary."""
+    t = GGMLType[name]
+    ref, simd = _testing.kernels("ref"), _testing.kernels(simd_tier)
+    rng = np.random.default_rng(3000 + int(t))
+    ncols = (2 ** 21 // t.block_size + 3) * t.block_size + (5 if t.block_size == 1 else 0)
+    data = random_blocks(t, 1, ncols, rng)
+    want = ref.dequantize(data, t, (1, ncols), threads=1)
+    same_bits(simd.dequantize(data, t, (1, ncols), threads=1), want)
+    buf = np.empty(ncols + 32, np.float32)
+    start = (-buf.ctypes.data % 64) // 4 + 1
+    out = buf[start:start + ncols].reshape(1, ncols)
+    simd.dequantize(data, t, (1, ncols), out=out, threads=1)
+    same_bits(out, want)

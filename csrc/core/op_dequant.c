@@ -1,23 +1,13 @@
 /* The dequantize driver: whole tensors, split by blocks over the thread pool. */
 #include <string.h>
-#include <stdlib.h>
-#include <stdint.h>
 #include "ggufkit/gk_op_dequant.h"
 #include "ggufkit/gk_parallel.h"
 #include "ggufkit/gk_types.h"
 #include "fp16.h"
-#if defined(__x86_64__) || defined(_M_X64)
-#include <emmintrin.h> /* SSE2: baseline on x86-64 */
-#define GK_HAVE_STREAM 1
-#endif
 
 /* float16 output goes through a float32 scratch of this many elements per step (a multiple of every
  * block size, small enough to stay in L1). */
 #define GK_F16_STEP 4096
-
-/* Outputs at least this large are written with non-temporal stores: they do not fit in the cache
- * anyway, and streaming skips the read-for-ownership of every output line. */
-#define GK_STREAM_MIN_BYTES (8 << 20)
 
 typedef struct {
     gk_dequant_fn dequant;
@@ -26,45 +16,14 @@ typedef struct {
     uint8_t *dst;
     int64_t block_size, type_size;
     int out_dtype;
-    int stream;              /* float32 output through an L1 scratch and non-temporal stores */
 } dequant_job;
-
-#ifdef GK_HAVE_STREAM
-/* dst[0..n) = src[0..n) with non-temporal stores (dst float-aligned; src hot in L1). */
-static void stream_copy(float *dst, const float *src, int64_t n) {
-    while (n > 0 && ((uintptr_t)dst & 15)) { *dst++ = *src++; n--; }
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        _mm_stream_ps(dst + i + 0, _mm_loadu_ps(src + i + 0));
-        _mm_stream_ps(dst + i + 4, _mm_loadu_ps(src + i + 4));
-        _mm_stream_ps(dst + i + 8, _mm_loadu_ps(src + i + 8));
-        _mm_stream_ps(dst + i + 12, _mm_loadu_ps(src + i + 12));
-    }
-    for (; i + 4 <= n; i += 4) _mm_stream_ps(dst + i, _mm_loadu_ps(src + i));
-    for (; i < n; i++) dst[i] = src[i];
-}
-#endif
 
 static void dequant_task(void *vctx, int64_t begin, int64_t end) {
     const dequant_job *job = (const dequant_job *)vctx;
     const uint8_t *src = job->src + begin * job->type_size;
     const int64_t n = (end - begin) * job->block_size;
     if (job->out_dtype == GK_DEQUANT_OUT_F32) {
-        float *dst = (float *)job->dst + begin * job->block_size;
-#ifdef GK_HAVE_STREAM
-        if (job->stream) {
-            float tmp[GK_F16_STEP];
-            const int64_t step = GK_F16_STEP / job->block_size * job->block_size;
-            for (int64_t done = 0; done < n; done += step) {
-                const int64_t m = n - done < step ? n - done : step;
-                job->dequant(src + done / job->block_size * job->type_size, tmp, m);
-                stream_copy(dst + done, tmp, m);
-            }
-            _mm_sfence(); /* visible to the caller before the pool reports this chunk done */
-            return;
-        }
-#endif
-        job->dequant(src, dst, n);
+        job->dequant(src, (float *)job->dst + begin * job->block_size, n);
         return;
     }
     uint16_t *dst = (uint16_t *)job->dst + begin * job->block_size;
@@ -99,7 +58,6 @@ int gk_dequantize(const gk_kernel_set *ks, int type, const void *src, void *dst,
         .block_size = t->block_size,
         .type_size = t->type_size,
         .out_dtype = out_dtype,
-        .stream = out_dtype == GK_DEQUANT_OUT_F32 && n * 4 >= GK_STREAM_MIN_BYTES && getenv("GK_NOSTREAM") == NULL,
     };
     /* chunks of at least 64K outputs: enough work per task to hide the hand-off */
     int64_t min_chunk = 65536 / t->block_size;

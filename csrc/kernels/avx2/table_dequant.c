@@ -3,6 +3,7 @@
 
 /* Kernels of this family in this tier (defined in this folder). */
 /* float, legacy and K types (dequant_{float,legacy,k}_avx2.c) */
+void gk_dequant_f32_avx2(const void *x, float *y, int64_t n);
 void gk_dequant_f16_avx2(const void *x, float *y, int64_t n);
 void gk_dequant_bf16_avx2(const void *x, float *y, int64_t n);
 void gk_dequant_q4_0_avx2(const void *x, float *y, int64_t n);
@@ -37,6 +38,7 @@ void gk_dequant_q2_0_avx2(const void *x, float *y, int64_t n);
 
 const gk_dequant_fn gk_dequant_table_avx2[GK_TYPE_COUNT] = {
     /* float, legacy and K types */
+    [GK_TYPE_F32] = gk_dequant_f32_avx2,
     [GK_TYPE_F16] = gk_dequant_f16_avx2,
     [GK_TYPE_BF16] = gk_dequant_bf16_avx2,
     [GK_TYPE_Q4_0] = gk_dequant_q4_0_avx2,
