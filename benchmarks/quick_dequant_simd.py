@@ -3,14 +3,16 @@ numpy fill of the same float32 output (the write-bandwidth ceiling). One matrix 
 golden quantized rows), GB/s of float32 written, best of a few rounds. Every round times each tier and the fill
 once, in turn, so that load from other processes hits all columns alike.
 
-The last column is the best tier again with GK_NOSTREAM=1 (the dequantize driver then lets the kernel write the
-output directly instead of through an L1 scratch and non-temporal stores).
+The "direct" column is the best tier again with GK_NOSTREAM=1 (the dequantize driver then lets the kernel write
+the output directly instead of through an L1 scratch and non-temporal stores). With GGUFKIT_GGML_LIB set to a shared
+library exporting ggml's dequantize_row_<type> (ggml-quants.c), a "ggml" column times it on the same data.
 
     python benchmarks/quick_dequant_simd.py [--rows 4096] [--cols 4096] [--repeat 5] [TYPE ...]
 """
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import pathlib
 import time
@@ -39,6 +41,18 @@ def quantized_matrix(name, rows, cols):
     return random_blocks(t, rows, cols, np.random.default_rng(0), scale=1.0)
 
 
+def ggml_dequantizer(name):
+    """ggml's dequantize_row_<type> from GGUFKIT_GGML_LIB, or None."""
+    path = os.environ.get("GGUFKIT_GGML_LIB")
+    if not path:
+        return None
+    fn = getattr(ctypes.CDLL(path), "dequantize_row_" + name.lower(), None)
+    if fn is not None:
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
+        fn.restype = None
+    return fn
+
+
 def timed(fn, nostream=False):
     if nostream:
         os.environ["GK_NOSTREAM"] = "1"
@@ -64,7 +78,7 @@ def main():
     gbs = lambda sec: out.nbytes / sec / 1e9
     print(f"float32 out {args.rows} x {args.cols} ({out.nbytes / 1e6:.0f} MB), 1 thread, best of {args.repeat} "
           f"interleaved rounds (ref: 1 round)")
-    cols = tiers + ["direct", "fill"]
+    cols = (["ggml"] if os.environ.get("GGUFKIT_GGML_LIB") else []) + tiers + ["direct", "fill"]
     print(f"{'type':8} " + " ".join(f"{c:>11}" for c in cols) + "   best/fill  served by")
     for name in args.types:
         data = quantized_matrix(name, args.rows, args.cols)
@@ -72,7 +86,10 @@ def main():
         top = tiers[-1]
         run = lambda tier: (lambda: _testing.kernels(tier).dequantize(data, name, (args.rows, args.cols),
                                                                       out=out, threads=1))
+        ggml = ggml_dequantizer(name)
         for r in range(args.repeat):
+            if ggml is not None and r < 2:
+                best["ggml"] = min(best["ggml"], timed(lambda: ggml(data.ctypes.data, out.ctypes.data, out.size)))
             for tier in tiers:
                 if tier != "ref" or r == 0:
                     best[tier] = min(best[tier], timed(run(tier)))
