@@ -1,5 +1,6 @@
 /* AVX-512 dequantizers of the FP4 types MXFP4 (E8M0 scale per 32) and NVFP4 (UE4M3 scale per 16).
- * Values are E2M1 codes looked up (pshufb) in ggml's doubled table gk_kvalues_fp4; the scales carry the 1/2. */
+ * Values are E2M1 codes of ggml's doubled table gk_kvalues_fp4 (the scales carry the 1/2): each scale turns the
+ * 16 values into the 16 products value * scale, and every weight is a vpermps lookup of its code. */
 #include "dequant_simd_avx512.h"
 
 /* E8M0 exponent -> 2^(e - 128) as float bits (ggml's ggml_e8m0_to_fp32_half: subnormal for e < 2). */
