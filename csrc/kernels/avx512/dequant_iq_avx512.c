@@ -155,6 +155,14 @@ void gk_dequant_iq3_s_avx512(const void *vx, float *y, int64_t n) {
     }
 }
 
+/* IQ1 grid values -1, 0, 1 (lanes 0..2), and again (lanes 3..5) for the second delta of IQ1_M. */
+#define gk_iq1_grid_values _mm512_setr_ps(-1.0f, 0.0f, 1.0f, -1.0f, 0.0f, 1.0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+/* y[0..16) = table[g + offset] for the 16 int8 grid values g in -1..1 (offset: 1, or 4 for a second table half). */
+static inline void gk_iq1_store16_lut(float *y, __m128i g, __m128i offset, __m512 table) {
+    _mm512_storeu_ps(y, _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(_mm_add_epi8(g, offset)), table));
+}
+
 void gk_dequant_iq1_s_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_iq1_s *x = (const gk_block_iq1_s *)vx;
     const int64_t nb = n / GK_QK_K;
@@ -181,18 +189,22 @@ void gk_dequant_iq1_s_avx512(const void *vx, float *y, int64_t n) {
                                                      _mm256_set1_ps(GK_IQ1S_DELTA), _mm256_set1_ps(-GK_IQ1S_DELTA)));
         GK_AVX512_SPILL();
         for (int ib = 0; ib < GK_QK_K / 32; ++ib, y += 32) {
-            const __m512 s = _mm512_set1_ps(dl[ib]), dt = _mm512_set1_ps(delta[ib]);
-            gk_avx512_store16_i8_shifted_scaled(y, gk_avx512_rows8x2(gk_iq1s_grid, idx[4 * ib], idx[4 * ib + 1]), dt, s);
-            gk_avx512_store16_i8_shifted_scaled(y + 16, gk_avx512_rows8x2(gk_iq1s_grid, idx[4 * ib + 2], idx[4 * ib + 3]), dt, s);
+            /* the 3 possible outputs dl * (g + delta), g = -1, 0, 1, looked up by g + 1 */
+            const __m512 table = _mm512_mul_ps(_mm512_set1_ps(dl[ib]), _mm512_add_ps(gk_iq1_grid_values, _mm512_set1_ps(delta[ib])));
+            gk_iq1_store16_lut(y, gk_avx512_rows8x2(gk_iq1s_grid, idx[4 * ib], idx[4 * ib + 1]), _mm_set1_epi8(1), table);
+            gk_iq1_store16_lut(y + 16, gk_avx512_rows8x2(gk_iq1s_grid, idx[4 * ib + 2], idx[4 * ib + 3]), _mm_set1_epi8(1), table);
         }
     }
 }
 
-/* IQ1_M deltas of 16 weights (two grid entries of 8): [+-1/8 x 8, +-1/8 x 8], indexed by the two sign bits. */
-static const float gk_iq1m_deltas16[4][16] __attribute__((aligned(64))) = {
-#define GK_D8(s) s GK_IQ1M_DELTA, s GK_IQ1M_DELTA, s GK_IQ1M_DELTA, s GK_IQ1M_DELTA, s GK_IQ1M_DELTA, s GK_IQ1M_DELTA, s GK_IQ1M_DELTA, s GK_IQ1M_DELTA
-    {GK_D8(+), GK_D8(+)}, {GK_D8(-), GK_D8(+)}, {GK_D8(+), GK_D8(-)}, {GK_D8(-), GK_D8(-)},
-#undef GK_D8
+/* IQ1_M deltas of two grid entries in table lanes 0..2 and 3..5, indexed by their two sign bits (-1/8 if set). */
+static const float gk_iq1m_deltas6[4][16] __attribute__((aligned(64))) = {
+#define GK_P GK_IQ1M_DELTA
+#define GK_N (-GK_IQ1M_DELTA)
+    {GK_P, GK_P, GK_P, GK_P, GK_P, GK_P}, {GK_N, GK_N, GK_N, GK_P, GK_P, GK_P},
+    {GK_P, GK_P, GK_P, GK_N, GK_N, GK_N}, {GK_N, GK_N, GK_N, GK_N, GK_N, GK_N},
+#undef GK_P
+#undef GK_N
 };
 
 void gk_dequant_iq1_m_avx512(const void *vx, float *y, int64_t n) {
@@ -225,49 +237,40 @@ void gk_dequant_iq1_m_avx512(const void *vx, float *y, int64_t n) {
         const __m512i odd = _mm512_add_epi32(_mm512_add_epi32(f, f), _mm512_set1_epi32(1));
         _mm512_storeu_ps(dl, _mm512_mul_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(odd)));
         GK_AVX512_SPILL();
+        const __m128i offset = _mm_setr_epi8(1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 4, 4, 4, 4, 4, 4);
         for (int g = 0; g < 16; ++g, y += 16) {
-            const __m512 dt = _mm512_load_ps(gk_iq1m_deltas16[(neg >> 2 * g) & 3]);
-            gk_avx512_store16_i8_shifted_scaled(y, gk_avx512_rows8x2(gk_iq1s_grid, idx[2 * g], idx[2 * g + 1]), dt,
-                                                _mm512_set1_ps(dl[g]));
+            /* dl * (g + delta) for g = -1, 0, 1 and the deltas of the two entries (lanes 0..2 and 3..5) */
+            const __m512 dt = _mm512_load_ps(gk_iq1m_deltas6[(neg >> 2 * g) & 3]);
+            const __m512 table = _mm512_mul_ps(_mm512_set1_ps(dl[g]), _mm512_add_ps(gk_iq1_grid_values, dt));
+            gk_iq1_store16_lut(y, gk_avx512_rows8x2(gk_iq1s_grid, idx[2 * g], idx[2 * g + 1]), offset, table);
         }
     }
 }
 
-/* 16 bytes of 4-bit codes -> the 16 table values of the low nibbles (lo) and of the high nibbles (hi). */
-static inline void gk_avx512_lut16_nibbles(__m128i q, __m128i lut, __m128i *lo, __m128i *hi) {
-    const __m128i m4 = _mm_set1_epi8(0x0f);
-    *lo = _mm_shuffle_epi8(lut, _mm_and_si128(q, m4));
-    *hi = _mm_shuffle_epi8(lut, _mm_and_si128(_mm_srli_epi16(q, 4), m4));
-}
-
+/* IQ4: each block (IQ4_NL) or 32-weight sub-block (IQ4_XS) turns the 16 non-linear values into the 16 products
+ * scale * value (the reference's one multiply), then every weight is a vpermps lookup of its 4-bit code. */
 void gk_dequant_iq4_nl_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_iq4_nl *x = (const gk_block_iq4_nl *)vx;
     const int64_t nb = n / 32;
-    const __m128i lut = _mm_loadu_si128((const __m128i *)gk_kvalues_iq4nl);
+    const __m512 kv = gk_avx512_i8x16_ps(gk_kvalues_iq4nl);
     for (int64_t i = 0; i < nb; ++i, y += 32) {
-        const __m512 d = _mm512_set1_ps(gk_avx512_half(x[i].d));
-        __m128i lo, hi;
-        gk_avx512_lut16_nibbles(_mm_loadu_si128((const __m128i *)x[i].qs), lut, &lo, &hi);
-        gk_avx512_store16_i8_scaled(y + 0, lo, d);
-        gk_avx512_store16_i8_scaled(y + 16, hi, d);
+        const __m512 table = _mm512_mul_ps(_mm512_set1_ps(gk_avx512_half(x[i].d)), kv);
+        gk_avx512_store32_nibbles_lut(y, _mm_loadu_si128((const __m128i *)x[i].qs), table);
     }
 }
 
 void gk_dequant_iq4_xs_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_iq4_xs *x = (const gk_block_iq4_xs *)vx;
     const int64_t nb = n / GK_QK_K;
-    const __m128i lut = _mm_loadu_si128((const __m128i *)gk_kvalues_iq4nl);
+    const __m512 kv = gk_avx512_i8x16_ps(gk_kvalues_iq4nl);
     for (int64_t i = 0; i < nb; ++i) {
         const float d = gk_avx512_half(x[i].d);
         const unsigned sh = x[i].scales_h;
         const uint8_t *qs = x[i].qs;
         for (int ib = 0; ib < GK_QK_K / 32; ++ib, qs += 16, y += 32) {
             const int ls = ((x[i].scales_l[ib / 2] >> 4 * (ib % 2)) & 0xf) | (((sh >> 2 * ib) & 3) << 4);
-            const __m512 dl = _mm512_set1_ps(d * (float)(ls - 32));
-            __m128i lo, hi;
-            gk_avx512_lut16_nibbles(_mm_loadu_si128((const __m128i *)qs), lut, &lo, &hi);
-            gk_avx512_store16_i8_scaled(y + 0, lo, dl);
-            gk_avx512_store16_i8_scaled(y + 16, hi, dl);
+            const __m512 table = _mm512_mul_ps(_mm512_set1_ps(d * (float)(ls - 32)), kv);
+            gk_avx512_store32_nibbles_lut(y, _mm_loadu_si128((const __m128i *)qs), table);
         }
     }
 }
