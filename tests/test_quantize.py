@@ -305,3 +305,15 @@ def test_bad_arguments():
         ggufkit.quantize(x, "q4_0", threads=0)
     with pytest.raises(ValueError, match="unknown ISA"):
         ggufkit.quantize(x, "q4_0", _isa="sse9")
+
+
+def test_nonfinite_found_at_every_position():
+    for pos in range(96):
+        x = np.ones((2, 96), np.float32)
+        x[1, pos] = [np.nan, np.inf, -np.inf][pos % 3]
+        with pytest.raises(ValueError, match=r"row 1\b"):
+            ggufkit.quantize(x, "q4_0")
+    # the largest finite values and subnormals are fine
+    x = np.full((1, 64), np.finfo(np.float32).max, np.float32)
+    x[0, 1::2] = np.float32(1e-45)
+    ggufkit.quantize(x, "q4_0")
