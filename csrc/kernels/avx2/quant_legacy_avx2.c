@@ -11,19 +11,6 @@
 
 #define QK 32
 
-static inline float hmax8(vf v) {
-    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    m = _mm_max_ss(m, _mm_movehdup_ps(m));
-    return _mm_cvtss_f32(m);
-}
-static inline float hmin8(vf v) {
-    __m128 m = _mm_min_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    m = _mm_min_ps(m, _mm_movehl_ps(m, m));
-    m = _mm_min_ss(m, _mm_movehdup_ps(m));
-    return _mm_cvtss_f32(m);
-}
-
 /* The element ggml's "if (amax < fabsf(v)) { amax = fabsf(v); max = v; }" keeps: the first one with
  * the largest magnitude (0 if all are zero). */
 static inline float signed_absmax32(const float *x, const vf *v) {
@@ -53,12 +40,6 @@ static inline void min_max32(const float *x, const vf *v, float *min_out, float 
     *max_out = max;
 }
 
-/* 32 int32 lanes (4 vectors, values 0..255) to 32 bytes in order. */
-static inline __m256i pack32_u8(const __m256i *q) {
-    __m256i b = _mm256_packus_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
-    return _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-}
-
 /* Quants trunc((x - sub) * id + add), capped at cap, as 32 bytes. */
 static inline __m256i quants32(const vf *v, int has_sub, float sub, float id, float add, int cap) {
     __m256i q[4];
@@ -70,20 +51,8 @@ static inline __m256i quants32(const vf *v, int has_sub, float sub, float id, fl
     return pack32_u8(q);
 }
 
-/* qs[j] = low nibble of q[j] | low nibble of q[j + 16] << 4. */
-static inline void pack_nibbles(__m256i q, uint8_t *qs) {
-    const __m128i m = _mm_set1_epi8(15);
-    __m128i lo = _mm_and_si128(_mm256_castsi256_si128(q), m);
-    __m128i hi = _mm_and_si128(_mm256_extracti128_si256(q, 1), m);
-    _mm_storeu_si128((__m128i *)qs, _mm_or_si128(lo, _mm_slli_epi16(hi, 4)));
-}
-
 /* Bit j = bit 4 of q[j]. */
 static inline uint32_t fifth_bits(__m256i q) { return (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(q, 3)); }
-
-static inline void load32f(const float *x, vf *v) {
-    for (int k = 0; k < 4; ++k) v[k] = _mm256_loadu_ps(x + 8 * k);
-}
 
 static void block_q4_0(const float *x, gk_block_q4_0 *y) {
     vf v[4];
