@@ -4,10 +4,15 @@
 #include "ggufkit/gk_kernels.h"
 #include "quant_lanes_avx2.h"
 
-/* Trits lroundf(x * id) + 1 (0, 1, 2) of 8 values as int32 lanes. */
+/* Trits (int) lroundf(x * id) + 1 (0, 1, 2) of 8 values as int32 lanes. |x * id| <= 1 unless the
+ * block max is so small that id = 1 / max overflows: then x * id is +-inf or NaN, and glibc's lroundf
+ * returns LONG_MIN, whose low 32 bits are 0 (the reference's trit 1). */
 static inline vi trits8(const float *x, vf id) {
-    return _mm256_add_epi32(_mm256_cvtps_epi32(v_round_away(_mm256_mul_ps(_mm256_loadu_ps(x), id))),
-                            _mm256_set1_epi32(1));
+    vf t = _mm256_mul_ps(_mm256_loadu_ps(x), id);
+    vi r = _mm256_cvtps_epi32(v_round_away(t));
+    vf wild = _mm256_cmp_ps(v_abs(t), _mm256_set1_ps(INFINITY), _CMP_NLT_UQ);
+    r = _mm256_andnot_si256(_mm256_castps_si256(wild), r);
+    return _mm256_add_epi32(r, _mm256_set1_epi32(1));
 }
 
 /* Base-3 value q (0..242) to the byte (q * 256 + 242) / 243 (the division as an exact multiply-shift
