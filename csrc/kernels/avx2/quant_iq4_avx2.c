@@ -113,7 +113,7 @@ size_t gk_quant_iq4_nl_avx2(const float *x, void *vy, int64_t nrows, int64_t n_p
         _mm256_storeu_ps(ds, d);
         iq4_requant_pack(&t, xt, idl, L);
         for (int k = 0; k < nl; ++k) {
-            y[b0 + k].d = gk_fp32_to_fp16(ds[k]);
+            y[b0 + k].d = f16c_fp32_to_fp16(ds[k]);
             pack_nibbles(_mm256_loadu_si256((const vi *)(L + 32 * k)), y[b0 + k].qs);
         }
     }
@@ -139,7 +139,7 @@ static void block_iq4_xs(const iq4_table *t, const float *x, gk_block_iq4_xs *y,
     }
     uint16_t scales_h = 0;
     float d = -max_scale / 32;
-    y->d = gk_fp32_to_fp16(d);
+    y->d = f16c_fp32_to_fp16(d);
     float id = d ? 1 / d : 0.f;
     float idl[8];
     for (int ib = 0; ib < 8; ++ib) {

@@ -18,7 +18,7 @@ static void q1_0_scales(const float *const *p, float *d) {
 }
 
 static void q1_0_signs(const float *x, gk_block_q1_0 *y, float d) {
-    y->d = gk_fp32_to_fp16(d);
+    y->d = f16c_fp32_to_fp16(d);
     for (int j = 0; j < 16; ++j) /* bit j % 8 of byte j / 8: x >= 0 */
         y->qs[j] = (uint8_t)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + 8 * j), _mm256_setzero_ps(), _CMP_GE_OQ));
 }
@@ -41,7 +41,7 @@ size_t gk_quant_q1_0_avx2(const float *x, void *vy, int64_t nrows, int64_t n_per
 static void block_q2_0(const float *x, gk_block_q2_0 *y) {
     const float d = absmax_n(x, 64);
     const vf id = _mm256_set1_ps(d > 0.0f ? 1.0f / d : 0.0f);
-    y->d = gk_fp32_to_fp16(d);
+    y->d = f16c_fp32_to_fp16(d);
     __m256i b[2];
     for (int h = 0; h < 2; ++h) {
         vi q[4];

@@ -25,7 +25,7 @@ static inline vi trit_byte(vi q) {
 static void block_tq1_0(const float *x, gk_block_tq1_0 *y) {
     const float d = absmax_n(x, GK_QK_K);
     const vf id = _mm256_set1_ps(d ? 1.0f / d : 0.0f);
-    y->d = gk_fp32_to_fp16(d);
+    y->d = f16c_fp32_to_fp16(d);
     const vi three = _mm256_set1_epi32(3);
     /* qs[0..32): 5 trits m + 32 n; qs[32..48): 5 trits 160 + m + 16 n (Horner, first trit on top) */
     vi b[6];
@@ -57,7 +57,7 @@ static void block_tq1_0(const float *x, gk_block_tq1_0 *y) {
 static void block_tq2_0(const float *x, gk_block_tq2_0 *y) {
     const float d = absmax_n(x, GK_QK_K);
     const vf id = _mm256_set1_ps(d ? 1.0f / d : 0.0f);
-    y->d = gk_fp32_to_fp16(d);
+    y->d = f16c_fp32_to_fp16(d);
     for (int c = 0; c < 2; ++c) { /* byte m of chunk c: trits 128 c + m + 32 n in bits 2n */
         vi q = _mm256_setzero_si256();
         for (int n = 0; n < 4; ++n) {
