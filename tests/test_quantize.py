@@ -123,6 +123,8 @@ def test_float16_input_and_types():
     x16 = g["src"].astype(np.float16)
     np.testing.assert_array_equal(ggufkit.quantize(x16, "q4_0"), ggufkit.quantize(x16.astype(np.float32), 2))
     np.testing.assert_array_equal(ggufkit.quantize(g["src"], GGMLType.Q4_0), g["quant"])
+    # byte-swapped input
+    np.testing.assert_array_equal(ggufkit.quantize(g["src"].astype(">f4"), "Q4_0"), g["quant"])
     # non-contiguous input
     xt = np.asfortranarray(g["src"])
     np.testing.assert_array_equal(ggufkit.quantize(xt, "Q4_0"), g["quant"])
@@ -343,3 +345,10 @@ def test_ties_and_signed_zeros_same_bytes_on_every_tier(name):
             ref = _testing.kernels("ref").quantize(x, name, imatrix=imatrix)
             for tier in TIERS[1:]:
                 np.testing.assert_array_equal(_testing.kernels(tier).quantize(x, name, imatrix=imatrix), ref)
+
+
+def test_bfloat16_input():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    g = load_golden("q4_k")
+    xb = g["src"].astype(ml_dtypes.bfloat16)
+    np.testing.assert_array_equal(ggufkit.quantize(xb, "q4_K"), ggufkit.quantize(xb.astype(np.float32), "q4_K"))
