@@ -5,7 +5,9 @@
  * sum runs in element order. So we vectorize across sub-blocks instead: lane k runs the search of
  * sub-block k with exactly the scalar operations in the scalar order (no FMA, IEEE division and
  * square root, blends where the scalar code branches), which keeps the bytes identical to the
- * reference. The scalar tails (scale quantization, requantization, packing) are the reference's. */
+ * reference (quant_lanes_avx2.h). The scale quantization between search and requantization is the
+ * reference's scalar code (gk_*_scales_ref); requantization (IEEE division, ggml's rounding) and packing
+ * are vectorized here. */
 #include <immintrin.h>
 #include <math.h>
 #include "ggufkit/gk_kernels.h"
