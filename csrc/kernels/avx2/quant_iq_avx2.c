@@ -9,6 +9,7 @@
  * scalar formulas; a chunk with no candidate beating the running best (all compared against the same best,
  * as the scalar loop would) is skipped, any other chunk is replayed in scalar order. */
 #include <immintrin.h>
+#include <string.h>
 
 #include "../ref/quant_iq_scalar.h"
 
@@ -168,6 +169,36 @@ static inline int iq_nb1_avx2(const gk_iq_grid *g, int u, const float *xval, con
     return index;
 }
 
+/* Stable ascending sort of n (16 or 32) values given in position order (p[j].i == j): each value's rank
+ * is the count of smaller values plus equal ones before it, from vector compares (no unpredictable
+ * branches). Falls back to the scalar sort if the ranks are not a permutation (NaN). */
+static inline void iq_sort_avx2(sort_pair *p, int n) {
+    float x[32];
+    sort_pair out[32];
+    for (int j = 0; j < n; ++j) x[j] = p[j].x;
+    const int nv = n / 8;
+    __m256 xv[4];
+    for (int c = 0; c < nv; ++c) xv[c] = _mm256_loadu_ps(x + 8 * c);
+    uint32_t used = 0;
+    for (int i = 0; i < n; ++i) {
+        const __m256 xi = _mm256_set1_ps(x[i]);
+        uint32_t lt = 0, eq = 0;
+        for (int c = 0; c < nv; ++c) {
+            lt |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_LT_OQ)) << 8 * c;
+            eq |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_EQ_OQ)) << 8 * c;
+        }
+        const int rank = __builtin_popcount(lt) + __builtin_popcount(eq & ((1u << i) - 1));
+        used |= 1u << rank;
+        out[rank].x = x[i];
+        out[rank].i = i;
+    }
+    if (used != (n == 32 ? 0xffffffffu : (1u << n) - 1)) {
+        iq_sort_scalar(p, n);
+        return;
+    }
+    memcpy(p, out, sizeof(sort_pair) * (size_t)n);
+}
+
 /* Whether candidate (sumqx, sumq2) beats best as ggml tests it; lanes where valid is set. */
 static inline int any_beats(__m256 sumqx, __m256 sumq2, __m256 best, __m256 valid) {
     const __m256 pos = _mm256_cmp_ps(sumq2, _mm256_setzero_ps(), _CMP_GT_OQ);
@@ -296,6 +327,7 @@ static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
 #define iq_nb4 iq_nb4_avx2
 #define iq_nb1 iq_nb1_avx2
 #define iq_trials iq_trials_avx2
+#define iq_sort iq_sort_avx2
 #define iq1s_split iq1s_split_avx2
 #define iq1m_split iq1m_split_avx2
 #include "../ref/quant_iq_impl.h"

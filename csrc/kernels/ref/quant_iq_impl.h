@@ -683,24 +683,6 @@ static inline size_t iq_rows_iq3_s(const float *x, void *y, int64_t nrows, int64
 
 /* ================================================================================================ IQ1 */
 
-typedef struct {
-    float x;
-    int i;
-} sort_pair;
-
-/* Ascending by x, stable (ggml sorts with glibc's qsort, a merge sort for arrays this small). */
-static inline void sort_pairs(sort_pair *p, int n) {
-    for (int a = 1; a < n; ++a) {
-        sort_pair t = p[a];
-        int b = a;
-        while (b > 0 && t.x < p[b - 1].x) {
-            p[b] = p[b - 1];
-            --b;
-        }
-        p[b] = t;
-    }
-}
-
 static inline int pattern_of_iq1(const int8_t *L) {
     int u = 0;
     for (int i = 0; i < 8; ++i) u |= L[i] << 2 * i;
@@ -743,7 +725,7 @@ static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, c
             pairs[j].x = xb[j];
             pairs[j].i = j;
         }
-        sort_pairs(pairs, bs);
+        iq_sort(pairs, bs);
         sumx[0] = sumw[0] = 0;
         for (int j = 0; j < bs; ++j) {
             int i = pairs[j].i;
@@ -876,7 +858,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
             pairs[j].x = xb[j];
             pairs[j].i = j;
         }
-        sort_pairs(pairs, bs);
+        iq_sort(pairs, bs);
         iq1m_sums s;
         s.px[0][0] = s.px[1][0] = 0;
         s.pw[0][0] = s.pw[1][0] = 0;

@@ -1,6 +1,6 @@
 /* The scalar search primitives of the grid IQ quantizers: the hot loops that a SIMD tier may replace
- * (quant_iq_impl.h calls them through the names iq_nb8, iq_nb4, iq_nb1, iq_trials, iq1s_split,
- * iq1m_split).
+ * (quant_iq_impl.h calls them through the names iq_nb8, iq_nb4, iq_nb1, iq_trials, iq_sort,
+ * iq1s_split, iq1m_split).
  * Each is ggml's loop with its exact float operation order; a replacement must pick the same winner.
  * static inline only: included by files of several ISA tiers. */
 #ifndef GK_QUANT_IQ_SCALAR_H
@@ -60,6 +60,25 @@ static inline int iq_nb4_scalar(const gk_iq_grid *g, int u, const float *xval, c
     const int8_t *pg = (const int8_t *)(g->grid4 + index);
     for (int i = 0; i < 4; ++i) L[i] = (int8_t)((pg[i] - 1) / 2);
     return index;
+}
+
+/* IQ1: the sub-block values with their positions, sorted ascending by value, stably (ggml sorts them
+ * with glibc's qsort, a merge sort for arrays this small): ties keep the position order. */
+typedef struct {
+    float x;
+    int i;
+} sort_pair;
+
+static inline void iq_sort_scalar(sort_pair *p, int n) {
+    for (int a = 1; a < n; ++a) {
+        sort_pair t = p[a];
+        int b = a;
+        while (b > 0 && t.x < p[b - 1].x) {
+            p[b] = p[b - 1];
+            --b;
+        }
+        p[b] = t;
+    }
 }
 
 /* The IQ1 neighbour search: the value of level l is xg[l] (ggml's iq1_find_best_neighbour2). */
