@@ -238,22 +238,24 @@ static inline void iq1s_split_avx2(const float *sumx, const float *sumw, int bs,
                 _mm256_cmpgt_epi32(_mm256_set1_epi32(bs - i2 + 1), lane)); /* i2 + lane <= bs */
             const __m256 best = _mm256_set1_ps(r->best_score);
             if (!(any_beats(qx_p, q2_p, best, valid) | any_beats(qx_m, q2_m, best, valid))) continue;
-            /* Replay this chunk in the scalar order: (i2, +), (i2, -), (i2 + 1, +), ... */
-            float vqx_p[8], vq2_p[8], vqx_m[8], vq2_m[8];
-            _mm256_storeu_ps(vqx_p, qx_p); _mm256_storeu_ps(vq2_p, q2_p);
-            _mm256_storeu_ps(vqx_m, qx_m); _mm256_storeu_ps(vq2_m, q2_m);
-            for (int l = 0; l < 8 && i2 + l <= bs; ++l) {
-                if (vq2_p[l] > 0 && vqx_p[l] * vqx_p[l] > r->best_score * vq2_p[l]) {
-                    r->scale = vqx_p[l] / vq2_p[l];
-                    r->best_score = r->scale * vqx_p[l];
-                    r->i1 = i1; r->i2 = i2 + l; r->which = 1;
-                }
-                if (vq2_m[l] > 0 && vqx_m[l] * vqx_m[l] > r->best_score * vq2_m[l]) {
-                    r->scale = vqx_m[l] / vq2_m[l];
-                    r->best_score = r->scale * vqx_m[l];
-                    r->i1 = i1; r->i2 = i2 + l; r->which = -1;
-                }
+            /* Replay this chunk in the scalar order: (i2, +), (i2, -), (i2 + 1, +), ..., with each candidate's
+             * would-be scale and score computed beforehand (the same divisions and products, 8 at a time). */
+            const __m256 sqx[2] = {qx_p, qx_m}, sq2[2] = {q2_p, q2_m};
+            float vxx[2][8], v2[2][8], vsc[2][8], vbest[2][8];
+            for (int k = 0; k < 2; ++k) {
+                const __m256 sc = _mm256_div_ps(sqx[k], sq2[k]);
+                _mm256_storeu_ps(vxx[k], _mm256_mul_ps(sqx[k], sqx[k]));
+                _mm256_storeu_ps(v2[k], sq2[k]);
+                _mm256_storeu_ps(vsc[k], sc);
+                _mm256_storeu_ps(vbest[k], _mm256_mul_ps(sc, sqx[k]));
             }
+            for (int l = 0; l < 8 && i2 + l <= bs; ++l)
+                for (int k = 0; k < 2; ++k)
+                    if (v2[k][l] > 0 && vxx[k][l] > r->best_score * v2[k][l]) {
+                        r->scale = vsc[k][l];
+                        r->best_score = vbest[k][l];
+                        r->i1 = i1; r->i2 = i2 + l; r->which = k == 0 ? 1 : -1;
+                    }
         }
     }
 }
@@ -307,16 +309,19 @@ static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
             int any = 0;
             for (int k = 0; k < 4; ++k) any |= any_beats(sqx[k], sq2[k], best, valid);
             if (!any) continue;
-            float vx[4][8], v2[4][8];
+            float vxx[4][8], v2[4][8], vsc[4][8], vbest[4][8];
             for (int k = 0; k < 4; ++k) {
-                _mm256_storeu_ps(vx[k], sqx[k]);
+                const __m256 sc = _mm256_div_ps(sqx[k], sq2[k]);
+                _mm256_storeu_ps(vxx[k], _mm256_mul_ps(sqx[k], sqx[k]));
                 _mm256_storeu_ps(v2[k], sq2[k]);
+                _mm256_storeu_ps(vsc[k], sc);
+                _mm256_storeu_ps(vbest[k], _mm256_mul_ps(sc, sqx[k]));
             }
             for (int l = 0; l < 8 && i2 + l <= bs; ++l)
                 for (int k = 0; k < 4; ++k)
-                    if (v2[k][l] > 0 && vx[k][l] * vx[k][l] > r->best_score * v2[k][l]) {
-                        r->scale = vx[k][l] / v2[k][l];
-                        r->best_score = r->scale * vx[k][l];
+                    if (v2[k][l] > 0 && vxx[k][l] > r->best_score * v2[k][l]) {
+                        r->scale = vsc[k][l];
+                        r->best_score = vbest[k][l];
                         r->i1 = i1; r->i2 = i2 + l; r->which = k;
                     }
         }
