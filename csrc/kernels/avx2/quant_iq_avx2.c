@@ -37,7 +37,7 @@ static inline int argmin_lanes(__m256 best, __m256i best_pos) {
 static inline int nb_search(const gk_iq_grid *g, int u, const __m256 *tab, int width) {
     const uint16_t *neighbours = g->neighbours - g->map[u] - 1;
     const int count = neighbours[0];
-    const uint8_t *lv = g->nb_levels + g->nb_levels_at[u];
+    const uint8_t *lv = (const uint8_t *)(neighbours + 1 + count);
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     __m256 best = _mm256_set1_ps(FLT_MAX);
     __m256i best_pos = _mm256_set1_epi32(-1);
