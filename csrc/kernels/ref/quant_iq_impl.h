@@ -830,7 +830,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
     const float x_m[3] = {-1 - GK_IQ1M_DELTA, -GK_IQ1M_DELTA, 1 - GK_IQ1M_DELTA};
     static const uint8_t masks[4] = {0x00, 0x80, 0x08, 0x88};
     const int bs = IQ1M_BLOCK;
-    float scales[QK / IQ1M_BLOCK], weight[IQ1M_BLOCK];
+    float scales[QK / IQ1M_BLOCK], weights[QK]; /* weights kept for the final refit (same values) */
     int8_t L[IQ1M_BLOCK], shifts[QK / IQ1M_BLOCK];
     uint16_t index[IQ1M_BLOCK / 8];
     sort_pair pairs[IQ1M_BLOCK];
@@ -846,6 +846,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
 
     for (int ib = 0; ib < QK / bs; ++ib) {
         const float *xb = xbl + bs * ib;
+        float *weight = weights + bs * ib;
         iq1m_weights(xb, qwbl ? qwbl + bs * ib : NULL, sigma2, weight);
         float max = fabsf(xb[0]);
         for (int i = 1; i < bs; ++i) max = IQ_MAX(max, fabsf(xb[i]));
@@ -939,7 +940,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
         sc[ib / 4] |= (uint16_t)(l << 3 * (ib % 4));
         y->qh[ib] |= masks[shifts[ib]];
         const float *xb = xbl + bs * ib;
-        iq1m_weights(xb, qwbl ? qwbl + bs * ib : NULL, sigma2, weight);
+        const float *weight = weights + bs * ib;
         for (int k = 0; k < bs / 8; ++k) {
             xx = (k == 0 ? shifts[ib] < 2 : shifts[ib] % 2 == 0) ? x_p : x_m;
             const int8_t *pg = (const int8_t *)(g->grid8 + y->qs[2 * ib + k] + ((y->qh[ib] << (8 - 4 * k)) & 0x700));
