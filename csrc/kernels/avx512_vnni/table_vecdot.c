@@ -37,6 +37,9 @@ void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, 
 void gk_vecdot_iq2_xs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq2_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q1_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q2_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_nvfp4_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_F32] = gk_vecdot_f32_f32_avx512_vnni,
@@ -73,4 +76,7 @@ const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ2_XS] = gk_vecdot_iq2_xs_q8_K_row_avx512_vnni,
     [GK_TYPE_IQ2_S] = gk_vecdot_iq2_s_q8_K_row_avx512_vnni,
     [GK_TYPE_IQ3_S] = gk_vecdot_iq3_s_q8_K_row_avx512_vnni,
+    [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_row_avx512_vnni,
+    [GK_TYPE_Q2_0] = gk_vecdot_q2_0_q8_0_row_avx512_vnni,
+    [GK_TYPE_NVFP4] = gk_vecdot_nvfp4_q8_0_row_avx512_vnni,
 };
