@@ -263,7 +263,7 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
     for (int64_t i = 0; i < nb; ++i) {
         const __m512i qs = _mm512_loadu_si512(x[i].qs);
         const __m512i idx = _mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm, qs);
-        const __m512i codes = gk_vd_lookup16(idx, codes_iq2xxs, 4);
+        const __m512i codes = gk_vd_lookup16_256(idx, codes_iq2xxs);
         __m512i p[4];
         for (int c = 0; c < 4; ++c) {
             const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c], codes), vals);
@@ -308,8 +308,8 @@ void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
     for (int64_t i = 0; i < nb; ++i) {
         const __m512i qs = _mm512_loadu_si512(x[i].qs);
         const uint8_t *gas = x[i].qs + GK_QK_K / 4;
-        const __m512i codes0 = gk_vd_lookup16(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm0, qs), codes_iq3xxs, 4);
-        const __m512i codes1 = gk_vd_lookup16(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm1, qs), codes_iq3xxs, 4);
+        const __m512i codes0 = gk_vd_lookup16_256(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm0, qs), codes_iq3xxs);
+        const __m512i codes1 = gk_vd_lookup16_256(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm1, qs), codes_iq3xxs);
         __m512i p[4];
         for (int c = 0; c < 4; ++c) {
             const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c & 1], c < 2 ? codes0 : codes1), vals);
@@ -325,4 +325,189 @@ void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
         acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
     }
     *s = 0.25f * _mm512_reduce_add_ps(acc);
+}
+
+/* Multishift control that spreads 4-bit scales (bits 4h..4h+3 of a broadcast qword, one per 16-weight
+ * half-group h) over the words of packs(p[c0], p[c0 + 1]) (see scales_for_pack): the low byte of each
+ * word gets the nibble of its half-group (junk above it is masked off later). */
+static inline __m512i half_scale_ctrl(int h0) {
+    uint8_t ctrl[64];
+    for (int m = 0; m < 8; ++m) {
+        const int h = h0 + (m % 2) * 4 + m / 2;
+        for (int b = 0; b < 8; ++b) ctrl[8 * m + b] = (uint8_t)(4 * h);
+    }
+    return _mm512_loadu_si512(ctrl);
+}
+
+/* 2 * nibble + 1 from the low 4 bits of each word. */
+static inline __m512i odd_scale16(__m512i v) {
+    return _mm512_ternarylogic_epi32(_mm512_slli_epi16(v, 1), _mm512_set1_epi16(0x1e), _mm512_set1_epi16(1), 0xea);
+}
+
+void gk_vecdot_iq2_xs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_xs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    /* word 4q + c of the index vector = qs word 8c + q (sub-group 8c + q), as for IQ2_XXS */
+    int16_t idx_words[32];
+    for (int q = 0; q < 8; ++q)
+        for (int c = 0; c < 4; ++c) idx_words[4 * q + c] = (int16_t)(8 * c + q);
+    const __m512i idx_perm = _mm512_loadu_si512(idx_words);
+    const __m512i vals = _mm512_load_si512(vals_iq2);
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i sc_ctrl_a = half_scale_ctrl(0), sc_ctrl_b = half_scale_ctrl(8);
+    __m512i code_ctrl[4];
+    for (int c = 0; c < 4; ++c) code_ctrl[c] = shift_ctrl(16 * c, 2);
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m512i qs = _mm512_loadu_si512(x[i].qs);
+        const __m512i idx = _mm512_and_si512(_mm512_permutexvar_epi16(idx_perm, qs), _mm512_set1_epi16(511));
+        const __m512i codes = gk_vd_lookup16_512(idx, codes_iq2xs);
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c], codes), vals);
+            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
+            uint64_t q0, q1;
+            memcpy(&q0, x[i].qs + 8 * c, 8);
+            memcpy(&q1, x[i].qs + 8 * c + 4, 8);
+            const uint64_t sg = ksigns_x8(_pext_u64(q0, 0xFE00FE00FE00FE00ULL) | (_pext_u64(q1, 0xFE00FE00FE00FE00ULL) << 28));
+            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg), zero, q8);
+            p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
+        }
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m512i scb = _mm512_set1_epi64((long long)sc64);
+        const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_a, scb));
+        const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_b, scb));
+        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
+        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = 0.125f * _mm512_reduce_add_ps(acc);
+}
+
+void gk_vecdot_iq2_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_s *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    /* Word 4q + c of the index vector: sub-group e = 8c + q, low byte qs[e], high byte qh[e / 4] (from the
+     * second source, 16 bytes at qh) shifted right by 2 * (e % 4) to keep index bits 8, 9. */
+    uint8_t idx_bytes[64];
+    int16_t shifts[32];
+    for (int q = 0; q < 8; ++q)
+        for (int c = 0; c < 4; ++c) {
+            const int e = 8 * c + q, w = 4 * q + c;
+            idx_bytes[2 * w] = (uint8_t)e;
+            idx_bytes[2 * w + 1] = (uint8_t)(64 + e / 4);
+            shifts[w] = (int16_t)(2 * (e % 4));
+        }
+    const __m512i idx_perm = _mm512_loadu_si512(idx_bytes), idx_shift = _mm512_loadu_si512(shifts);
+    const __m512i vals = _mm512_load_si512(vals_iq2);
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i sc_ctrl_a = half_scale_ctrl(0), sc_ctrl_b = half_scale_ctrl(8);
+    __m512i code_ctrl[4];
+    for (int c = 0; c < 4; ++c) code_ctrl[c] = shift_ctrl(16 * c, 2);
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m512i qs = _mm512_loadu_si512(x[i].qs);
+        const __m512i qh = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)x[i].qh));
+        const __m512i t = _mm512_permutex2var_epi8(qs, idx_perm, qh);
+        const __m512i idx = _mm512_ternarylogic_epi32(t, _mm512_set1_epi16(0x00ff),
+                                                      _mm512_and_si512(_mm512_srlv_epi16(t, idx_shift), _mm512_set1_epi16(0x0300)), 0xea);
+        const __m512i codes = gk_vd_lookup16_1024(idx, codes_iq2s);
+        const uint8_t *signs = x[i].qs + GK_QK_K / 8;
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c], codes), vals);
+            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
+            uint64_t sg;
+            memcpy(&sg, signs + 8 * c, 8); /* one sign bit per weight, in order */
+            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg), zero, q8);
+            p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
+        }
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m512i scb = _mm512_set1_epi64((long long)sc64);
+        const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_a, scb));
+        const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_b, scb));
+        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
+        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = 0.125f * _mm512_reduce_add_ps(acc);
+}
+
+static const int8_t GK_ALIGN64 vals_iq3s[64] = {
+    1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15,
+    1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15,
+};
+
+/* Like half_scale_ctrl, for one 4-bit scale per 32-weight group (nibble g at bits 4g). */
+static inline __m512i group_scale_ctrl(int g0) {
+    uint8_t ctrl[64];
+    for (int m = 0; m < 8; ++m) {
+        const int g = g0 + 2 * (m % 2) + (m >= 4);
+        for (int b = 0; b < 8; ++b) ctrl[8 * m + b] = (uint8_t)(4 * g);
+    }
+    return _mm512_loadu_si512(ctrl);
+}
+
+void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq3_s *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    /* As IQ3_XXS: word 4q + w of index vector k = grid entry e = 16 * (2k + w / 2) + 2q + w % 2, low byte
+     * qs[e], high byte qh[e / 8] shifted right by e % 8 to keep index bit 8. */
+    uint8_t idx_bytes[2][64];
+    int16_t shifts[2][32];
+    for (int k = 0; k < 2; ++k)
+        for (int q = 0; q < 8; ++q)
+            for (int w = 0; w < 4; ++w) {
+                const int e = 16 * (2 * k + w / 2) + 2 * q + w % 2, v = 4 * q + w;
+                idx_bytes[k][2 * v] = (uint8_t)e;
+                idx_bytes[k][2 * v + 1] = (uint8_t)(64 + e / 8);
+                shifts[k][v] = (int16_t)(e % 8);
+            }
+    const __m512i idx_perm0 = _mm512_loadu_si512(idx_bytes[0]), idx_perm1 = _mm512_loadu_si512(idx_bytes[1]);
+    const __m512i idx_shift0 = _mm512_loadu_si512(shifts[0]), idx_shift1 = _mm512_loadu_si512(shifts[1]);
+    const __m512i vals = _mm512_load_si512(vals_iq3s);
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i lo8 = _mm512_set1_epi16(0x00ff), bit8 = _mm512_set1_epi16(0x0100);
+    const __m512i sc_ctrl_a = group_scale_ctrl(0), sc_ctrl_b = group_scale_ctrl(4);
+    __m512i code_ctrl[2];
+    for (int h = 0; h < 2; ++h) {
+        uint64_t c = 0;
+        for (int j = 0; j < 8; ++j) c |= (uint64_t)(16 * (2 * h + j / 4) + 3 * (j % 4)) << (8 * j);
+        code_ctrl[h] = _mm512_set1_epi64((long long)c);
+    }
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m512i qs = _mm512_loadu_si512(x[i].qs);
+        const __m512i qh = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)x[i].qh));
+        const __m512i t0 = _mm512_permutex2var_epi8(qs, idx_perm0, qh), t1 = _mm512_permutex2var_epi8(qs, idx_perm1, qh);
+        const __m512i idx0 = _mm512_ternarylogic_epi32(t0, lo8, _mm512_and_si512(_mm512_srlv_epi16(t0, idx_shift0), bit8), 0xea);
+        const __m512i idx1 = _mm512_ternarylogic_epi32(t1, lo8, _mm512_and_si512(_mm512_srlv_epi16(t1, idx_shift1), bit8), 0xea);
+        const __m512i codes0 = gk_vd_lookup16_512(idx0, codes_iq3s), codes1 = gk_vd_lookup16_512(idx1, codes_iq3s);
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c & 1], c < 2 ? codes0 : codes1), vals);
+            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
+            uint64_t sg;
+            memcpy(&sg, x[i].signs + 8 * c, 8); /* one sign bit per weight, in order */
+            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg), zero, q8);
+            p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
+        }
+        uint32_t sc32;
+        memcpy(&sc32, x[i].scales, 4);
+        const __m512i scb = _mm512_set1_epi64((long long)sc32);
+        const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_a, scb));
+        const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_b, scb));
+        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
+        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = _mm512_reduce_add_ps(acc);
 }
