@@ -5,6 +5,22 @@
  * scalar code with the reference's exact expression and operation order. */
 #include "dequant_simd_avx2.h"
 
+/* Byte masks of the 8 sign bits of a byte: byte j is 0xff when bit j is set (for the plain sign bytes of IQ2_S
+ * and IQ3_S). */
+#define GK_SB(b) ((((b) & 1) ? 0xffull : 0) | (((b) & 2) ? 0xff00ull : 0) | (((b) & 4) ? 0xff0000ull : 0) | \
+                  (((b) & 8) ? 0xff000000ull : 0) | (((b) & 16) ? 0xff00000000ull : 0) | \
+                  (((b) & 32) ? 0xff0000000000ull : 0) | (((b) & 64) ? 0xff000000000000ull : 0) | \
+                  (((b) & 128) ? 0xff00000000000000ull : 0))
+#define GK_SB4(b) GK_SB(b), GK_SB((b) + 1), GK_SB((b) + 2), GK_SB((b) + 3)
+#define GK_SB16(b) GK_SB4(b), GK_SB4((b) + 4), GK_SB4((b) + 8), GK_SB4((b) + 12)
+#define GK_SB64(b) GK_SB16(b), GK_SB16((b) + 16), GK_SB16((b) + 32), GK_SB16((b) + 48)
+static const uint64_t gk_sign_bytes256[256] = {GK_SB64(0), GK_SB64(64), GK_SB64(128), GK_SB64(192)};
+#undef GK_SB64
+#undef GK_SB16
+#undef GK_SB4
+#undef GK_SB
+
+
 void gk_dequant_iq2_xxs_avx2(const void *vx, float *y, int64_t n) {
     const gk_block_iq2_xxs *x = (const gk_block_iq2_xxs *)vx;
     const int64_t nb = n / GK_QK_K;
@@ -46,19 +62,27 @@ void gk_dequant_iq2_xs_avx2(const void *vx, float *y, int64_t n) {
 void gk_dequant_iq2_s_avx2(const void *vx, float *y, int64_t n) {
     const gk_block_iq2_s *x = (const gk_block_iq2_s *)vx;
     const int64_t nb = n / GK_QK_K;
+    const __m256i shift = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    uint32_t idx[32];
     for (int64_t i = 0; i < nb; ++i) {
         const float d = gk_avx2_half(x[i].d);
-        const uint8_t *qs = x[i].qs;
-        const uint8_t *signs = qs + GK_QK_K / 8;
-        for (int ib32 = 0; ib32 < GK_QK_K / 32; ++ib32, qs += 4, signs += 4, y += 32) {
+        /* grid index e = qs[e] | bits 2e, 2e+1 of the 64-bit qh as bits 8, 9 (8 indices per step) */
+        for (int h = 0; h < 4; ++h) {
+            const __m256i lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x[i].qs + 8 * h)));
+            const __m256i qh = _mm256_set1_epi32(gk_avx2_load_u16(x[i].qh + 2 * h));
+            const __m256i hi = _mm256_and_si256(_mm256_srlv_epi32(qh, shift), _mm256_set1_epi32(3));
+            _mm256_storeu_si256((__m256i *)(idx + 8 * h), _mm256_or_si256(lo, _mm256_slli_epi32(hi, 8)));
+        }
+        GK_AVX2_SPILL();
+        const uint8_t *signs = x[i].qs + GK_QK_K / 8;
+        for (int ib32 = 0; ib32 < GK_QK_K / 32; ++ib32, signs += 4, y += 32) {
             const uint8_t sc = x[i].scales[ib32];
             const __m256 db0 = _mm256_set1_ps(d * (0.5f + (float)(sc & 0xf)) * 0.25f);
             const __m256 db1 = _mm256_set1_ps(d * (0.5f + (float)(sc >> 4)) * 0.25f);
-            const unsigned qh = x[i].qh[ib32];
 #pragma GCC unroll 4
             for (int l = 0; l < 4; ++l) {
-                const uint64_t g = gk_iq2s_grid[qs[l] | ((qh << (8 - 2 * l)) & 0x300)];
-                gk_avx2_store8_scaled(y + 8 * l, gk_avx2_sign_bits(g, signs[l]), l < 2 ? db0 : db1);
+                const uint64_t g = gk_iq2s_grid[idx[4 * ib32 + l]];
+                gk_avx2_store8_scaled(y + 8 * l, gk_avx2_sign_bytes(g, gk_sign_bytes256[signs[l]]), l < 2 ? db0 : db1);
             }
         }
     }
@@ -86,21 +110,27 @@ void gk_dequant_iq3_xxs_avx2(const void *vx, float *y, int64_t n) {
 void gk_dequant_iq3_s_avx2(const void *vx, float *y, int64_t n) {
     const gk_block_iq3_s *x = (const gk_block_iq3_s *)vx;
     const int64_t nb = n / GK_QK_K;
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    uint32_t idx[64];
     for (int64_t i = 0; i < nb; ++i) {
         const float d = gk_avx2_half(x[i].d);
-        const uint8_t *qs = x[i].qs;
+        /* grid index e = qs[e] | bit e of the 64-bit qh as bit 8 (8 indices per qh byte) */
+        for (int h = 0; h < 8; ++h) {
+            const __m256i lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x[i].qs + 8 * h)));
+            const __m256i set = _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(x[i].qh[h]), bit), bit);
+            _mm256_storeu_si256((__m256i *)(idx + 8 * h), _mm256_or_si256(lo, _mm256_and_si256(set, _mm256_set1_epi32(256))));
+        }
+        GK_AVX2_SPILL();
         const uint8_t *signs = x[i].signs;
-        for (int ib32 = 0; ib32 < GK_QK_K / 32; ++ib32, qs += 8, signs += 4, y += 32) {
+        for (int ib32 = 0; ib32 < GK_QK_K / 32; ++ib32, signs += 4, y += 32) {
             const uint8_t sc = x[i].scales[ib32 / 2];
             const int ls = (ib32 & 1) ? (sc >> 4) : (sc & 0xf);
             const __m256 db = _mm256_set1_ps(d * (float)(1 + 2 * ls));
-            const unsigned qh = x[i].qh[ib32];
+            const uint32_t *e = idx + 8 * ib32;
 #pragma GCC unroll 4
             for (int l = 0; l < 4; ++l) {
-                const uint32_t g0 = gk_iq3s_grid[qs[2 * l + 0] | ((qh << (8 - 2 * l)) & 256)];
-                const uint32_t g1 = gk_iq3s_grid[qs[2 * l + 1] | ((qh << (7 - 2 * l)) & 256)];
-                const uint64_t g = g0 | (uint64_t)g1 << 32;
-                gk_avx2_store8_scaled(y + 8 * l, gk_avx2_sign_bits(g, signs[l]), db);
+                const uint64_t g = gk_iq3s_grid[e[2 * l]] | (uint64_t)gk_iq3s_grid[e[2 * l + 1]] << 32;
+                gk_avx2_store8_scaled(y + 8 * l, gk_avx2_sign_bytes(g, gk_sign_bytes256[signs[l]]), db);
             }
         }
     }
@@ -109,18 +139,31 @@ void gk_dequant_iq3_s_avx2(const void *vx, float *y, int64_t n) {
 void gk_dequant_iq1_s_avx2(const void *vx, float *y, int64_t n) {
     const gk_block_iq1_s *x = (const gk_block_iq1_s *)vx;
     const int64_t nb = n / GK_QK_K;
+    const __m256i shift = _mm256_setr_epi32(0, 3, 6, 9, 0, 3, 6, 9);
+    uint32_t idx[32];
+    float dl[8], delta[8];
     for (int64_t i = 0; i < nb; ++i) {
         const float d = gk_avx2_half(x[i].d);
-        const uint8_t *qs = x[i].qs;
-        for (int ib = 0; ib < GK_QK_K / 32; ++ib, qs += 4, y += 32) {
-            const unsigned qh = x[i].qh[ib];
-            const __m256 dl = _mm256_set1_ps(d * (float)(2 * ((qh >> 12) & 7) + 1));
-            const __m256 delta = _mm256_set1_ps(qh & 0x8000 ? -GK_IQ1S_DELTA : GK_IQ1S_DELTA);
+        /* grid index of entry l of 32-weight group ib: qs byte | bits 3l..3l+2 of qh[ib] as bits 8..10 */
+        for (int h = 0; h < 4; ++h) {
+            const __m256i lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x[i].qs + 8 * h)));
+            const __m256i qh = _mm256_setr_m128i(_mm_set1_epi32(x[i].qh[2 * h]), _mm_set1_epi32(x[i].qh[2 * h + 1]));
+            const __m256i hi = _mm256_and_si256(_mm256_srlv_epi32(qh, shift), _mm256_set1_epi32(7));
+            _mm256_storeu_si256((__m256i *)(idx + 8 * h), _mm256_or_si256(lo, _mm256_slli_epi32(hi, 8)));
+        }
+        /* scale d * (2 * bits 12..14 + 1) and delta (bit 15: -1/8) of each 32 weights */
+        const __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)x[i].qh));
+        const __m256i s3 = _mm256_and_si256(_mm256_srli_epi32(h, 12), _mm256_set1_epi32(7));
+        const __m256i odd = _mm256_add_epi32(_mm256_add_epi32(s3, s3), _mm256_set1_epi32(1));
+        _mm256_storeu_ps(dl, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(odd)));
+        _mm256_storeu_ps(delta, _mm256_blendv_ps(_mm256_set1_ps(GK_IQ1S_DELTA), _mm256_set1_ps(-GK_IQ1S_DELTA),
+                                                 _mm256_castsi256_ps(_mm256_slli_epi32(h, 16))));
+        GK_AVX2_SPILL();
+        for (int ib = 0; ib < GK_QK_K / 32; ++ib, y += 32) {
+            const __m256 s = _mm256_set1_ps(dl[ib]), dt = _mm256_set1_ps(delta[ib]);
 #pragma GCC unroll 4
-            for (int l = 0; l < 4; ++l) {
-                const uint64_t g = gk_iq1s_grid[qs[l] | (((qh >> 3 * l) & 7) << 8)];
-                gk_avx2_store8_shifted_scaled(y + 8 * l, g, delta, dl);
-            }
+            for (int l = 0; l < 4; ++l)
+                gk_avx2_store8_shifted_scaled(y + 8 * l, gk_iq1s_grid[idx[4 * ib + l]], dt, s);
         }
     }
 }
@@ -128,7 +171,9 @@ void gk_dequant_iq1_s_avx2(const void *vx, float *y, int64_t n) {
 void gk_dequant_iq1_m_avx2(const void *vx, float *y, int64_t n) {
     const gk_block_iq1_m *x = (const gk_block_iq1_m *)vx;
     const int64_t nb = n / GK_QK_K;
-    const __m256 pos = _mm256_set1_ps(GK_IQ1M_DELTA), neg = _mm256_set1_ps(-GK_IQ1M_DELTA);
+    const __m256i nib_shift = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
+    uint32_t idx[32];
+    float delta[32], dl[16];
     for (int64_t i = 0; i < nb; ++i) {
         uint16_t sc[4];
         memcpy(sc, x[i].scales, sizeof(sc));
@@ -136,18 +181,29 @@ void gk_dequant_iq1_m_avx2(const void *vx, float *y, int64_t n) {
         const uint16_t dh = (uint16_t)((sc[0] >> 12) | ((sc[1] >> 8) & 0x00f0) | ((sc[2] >> 4) & 0x0f00) |
                                        (sc[3] & 0xf000));
         const float d = gk_avx2_half(dh);
-        const uint8_t *qs = x[i].qs;
-        const uint8_t *qh = x[i].qh;
-        for (int ib = 0; ib < GK_QK_K / 32; ++ib, qs += 4, qh += 2, y += 32) {
-            const unsigned s = sc[ib / 2] >> (6 * (ib % 2));
-            const __m256 dl1 = _mm256_set1_ps(d * (float)(2 * (s & 7) + 1));
-            const __m256 dl2 = _mm256_set1_ps(d * (float)(2 * ((s >> 3) & 7) + 1));
-            const unsigned h0 = qh[0], h1 = qh[1];
-            gk_avx2_store8_shifted_scaled(y + 0, gk_iq1s_grid[qs[0] | ((h0 << 8) & 0x700)], h0 & 0x08 ? neg : pos, dl1);
-            gk_avx2_store8_shifted_scaled(y + 8, gk_iq1s_grid[qs[1] | ((h0 << 4) & 0x700)], h0 & 0x80 ? neg : pos, dl1);
-            gk_avx2_store8_shifted_scaled(y + 16, gk_iq1s_grid[qs[2] | ((h1 << 8) & 0x700)], h1 & 0x08 ? neg : pos, dl2);
-            gk_avx2_store8_shifted_scaled(y + 24, gk_iq1s_grid[qs[3] | ((h1 << 4) & 0x700)], h1 & 0x80 ? neg : pos, dl2);
+        /* entry e: grid index qs[e] | (nibble e of qh & 7) << 8; bit 3 of the nibble: delta -1/8 */
+        for (int h = 0; h < 4; ++h) {
+            const __m256i lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x[i].qs + 8 * h)));
+            const __m256i nib = _mm256_srlv_epi32(_mm256_set1_epi32((int)gk_avx2_load_u32(x[i].qh + 4 * h)), nib_shift);
+            _mm256_storeu_si256((__m256i *)(idx + 8 * h),
+                                _mm256_or_si256(lo, _mm256_slli_epi32(_mm256_and_si256(nib, _mm256_set1_epi32(7)), 8)));
+            _mm256_storeu_ps(delta + 8 * h, _mm256_blendv_ps(_mm256_set1_ps(GK_IQ1M_DELTA), _mm256_set1_ps(-GK_IQ1M_DELTA),
+                                                             _mm256_castsi256_ps(_mm256_slli_epi32(nib, 28))));
         }
+        /* scale of 16 weights g: d * (2 * (3-bit field g % 4 of scale word g / 4) + 1) */
+        const __m256i w = _mm256_castsi128_si256(_mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)sc)));
+        const __m256i fshift = _mm256_setr_epi32(0, 3, 6, 9, 0, 3, 6, 9);
+        for (int h = 0; h < 2; ++h) {
+            const __m256i wh = _mm256_permutevar8x32_epi32(w, _mm256_setr_epi32(2 * h, 2 * h, 2 * h, 2 * h,
+                                                                                2 * h + 1, 2 * h + 1, 2 * h + 1, 2 * h + 1));
+            const __m256i f = _mm256_and_si256(_mm256_srlv_epi32(wh, fshift), _mm256_set1_epi32(7));
+            const __m256i odd = _mm256_add_epi32(_mm256_add_epi32(f, f), _mm256_set1_epi32(1));
+            _mm256_storeu_ps(dl + 8 * h, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(odd)));
+        }
+        GK_AVX2_SPILL();
+#pragma GCC unroll 4
+        for (int e = 0; e < 32; ++e, y += 8)
+            gk_avx2_store8_shifted_scaled(y, gk_iq1s_grid[idx[e]], _mm256_set1_ps(delta[e]), _mm256_set1_ps(dl[e / 2]));
     }
 }
 

@@ -25,11 +25,9 @@ static inline uint64_t gk_avx2_load_u64(const void *p) { uint64_t v; memcpy(&v, 
  * (g ^ 0xff) + 1 never carries into the next byte. */
 static inline uint64_t gk_avx2_sign_bytes(uint64_t g, uint64_t s) { return (g ^ s) + (s & GK_BYTES_01); }
 
-/* Same, with the signs given as 8 bits (bit j set: negate byte j). */
-static inline uint64_t gk_avx2_sign_bits(uint64_t g, unsigned bits) {
-    const uint64_t ones = _pdep_u64(bits, GK_BYTES_01);
-    return (g ^ (ones * 0xffu)) + ones;
-}
+/* Compiler barrier after a block's unpacked indices are stored to a stack array: without it GCC keeps them in
+ * vector registers and extracts each one (2 uops), slower than reloading them from L1. */
+#define GK_AVX2_SPILL() __asm__ volatile("" ::: "memory")
 
 /* 8 int8 (little-endian in q) -> 8 floats. */
 static inline __m256 gk_avx2_i8x8_to_ps(uint64_t q) {
