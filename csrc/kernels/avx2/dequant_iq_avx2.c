@@ -1,8 +1,9 @@
 /* AVX2 dequantizers of the IQ types (IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ4_NL, IQ4_XS).
  *
  * The grid types decode 8 weights at a time in a 64-bit register (grid bytes, signs applied as integers),
- * then widen, convert and multiply by the sub-block scale in one vector step. The scales are computed in
- * scalar code with the reference's exact expression and operation order. */
+ * then widen, convert and multiply by the sub-block scale in one vector step. The scales are computed with the
+ * reference's exact expression and operation order. Where the grid indices take several bit operations to
+ * assemble (IQ1_M, IQ2_S, IQ3_S), vector code first unpacks a whole block's indices into a stack array. */
 #include "dequant_simd_avx2.h"
 
 /* Byte masks of the 8 sign bits of a byte: byte j is 0xff when bit j is set (for the plain sign bytes of IQ2_S

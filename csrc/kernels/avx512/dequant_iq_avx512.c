@@ -1,11 +1,13 @@
 /* AVX-512 dequantizers of the IQ types (IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ4_NL, IQ4_XS).
  *
- * The grid types work in two steps per 256-weight block. First, vector code unpacks the block's grid indices,
- * sign bits and sub-block scales into small arrays on the stack (the scales with the reference's exact float
- * expression, lane by lane). Then each 16 weights are two 8-byte (or four 4-byte) grid rows loaded straight
- * into a register, widened to int32, negated under a 16-bit k-mask, converted and multiplied by their scale.
- * Gathers would do the row loads in one instruction, but they are slower than scalar loads on the AMD cores
- * this was tuned on. */
+ * The grid types fetch each 8-byte (or 4-byte) grid row with a scalar load straight into a vector register (two or
+ * four rows per 16 weights); gathers would do it in one instruction but are slower on the AMD cores this was tuned
+ * on. Where the row indices, sign bits and scales take more than a byte load to decode (IQ2_XS, IQ2_S, IQ3_XXS,
+ * IQ3_S, IQ1_M), vector code first unpacks a whole block into small arrays on the stack (the scales with the
+ * reference's exact float expression, lane by lane); IQ1_S and IQ2_XXS measured faster with scalar arithmetic.
+ * Then 16 weights at a time are widened to int32, negated under a 16-bit k-mask, converted and multiplied by
+ * their scale; IQ1 (values -1, 0, 1 plus a delta) and IQ4 (16 values) instead look each output up (vpermps) in a
+ * table of the few products scale * value, computed once per scale. */
 #include "dequant_simd_avx512.h"
 
 /* The sign bytes (ksigns_iq2xs of the 7-bit fields at bits 0, 7, 14, 21) of the 32-bit words at dword lanes
@@ -17,12 +19,10 @@ static inline __m128i gk_iq_sign_fields16(__m512i w, __m512i lanes) {
     return _mm512_cvtepi32_epi8(f);
 }
 
-/* 256 sign bits of 8 sign words (dword lanes 0..7 of w, or the odd lanes 1..15 when odd): ksigns of each. */
-static inline void gk_iq_sign_words(uint8_t *bits, __m512i w, int odd) {
-    const __m512i l0 = odd ? _mm512_setr_epi32(1, 1, 1, 1, 3, 3, 3, 3, 5, 5, 5, 5, 7, 7, 7, 7)
-                           : _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
-    const __m512i l1 = odd ? _mm512_setr_epi32(9, 9, 9, 9, 11, 11, 11, 11, 13, 13, 13, 13, 15, 15, 15, 15)
-                           : _mm512_setr_epi32(4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7);
+/* 256 sign bits of 8 sign words (dword lanes 0..7 of w): the ksigns of each word's four 7-bit fields. */
+static inline void gk_iq_sign_words(uint8_t *bits, __m512i w) {
+    const __m512i l0 = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    const __m512i l1 = _mm512_setr_epi32(4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7);
     const __m256i f = _mm256_inserti128_si256(_mm256_castsi128_si256(gk_iq_sign_fields16(w, l0)),
                                               gk_iq_sign_fields16(w, l1), 1);
     _mm256_storeu_si256((__m256i *)bits, gk_avx512_ksigns32(f));
@@ -109,7 +109,7 @@ void gk_dequant_iq3_xxs_avx512(const void *vx, float *y, int64_t n) {
         const uint8_t *qs = x[i].qs;
         /* 8 words of 4 x 7 sign bits and a 4-bit scale after the 64 grid index bytes */
         const __m256i w = _mm256_loadu_si256((const __m256i *)(qs + GK_QK_K / 4));
-        gk_iq_sign_words(sbits, _mm512_castsi256_si512(w), 0);
+        gk_iq_sign_words(sbits, _mm512_castsi256_si512(w));
         const __m256 s = _mm256_add_ps(_mm256_set1_ps(0.5f), _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 28)));
         _mm256_storeu_ps(db, _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(d), s), _mm256_set1_ps(0.5f)));
         GK_AVX512_SPILL();
