@@ -152,8 +152,8 @@ void gk_dequant_iq3_s_avx512(const void *vx, float *y, int64_t n) {
     }
 }
 
-/* IQ1 grid values -1, 0, 1 (lanes 0..2), and again (lanes 3..5) for the second delta of IQ1_M. */
-#define gk_iq1_grid_values _mm512_setr_ps(-1.0f, 0.0f, 1.0f, -1.0f, 0.0f, 1.0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+/* IQ1 grid values -1, 0, 1. */
+#define gk_iq1_grid_values _mm512_setr_ps(-1.0f, 0.0f, 1.0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 /* y[0..16) = table[g + offset] for the 16 int8 grid values g in -1..1 (offset: 1, or 4 for a second table half). */
 static inline void gk_iq1_store16_lut(float *y, __m128i g, __m128i offset, __m512 table) {
@@ -182,14 +182,15 @@ void gk_dequant_iq1_s_avx512(const void *vx, float *y, int64_t n) {
     }
 }
 
-/* IQ1_M deltas of two grid entries in table lanes 0..2 and 3..5, indexed by their two sign bits (-1/8 if set). */
-static const float gk_iq1m_deltas6[4][16] __attribute__((aligned(64))) = {
-#define GK_P GK_IQ1M_DELTA
-#define GK_N (-GK_IQ1M_DELTA)
-    {GK_P, GK_P, GK_P, GK_P, GK_P, GK_P}, {GK_N, GK_N, GK_N, GK_P, GK_P, GK_P},
-    {GK_P, GK_P, GK_P, GK_N, GK_N, GK_N}, {GK_N, GK_N, GK_N, GK_N, GK_N, GK_N},
-#undef GK_P
-#undef GK_N
+/* IQ1_M: g + delta for g = -1, 0, 1 with delta +1/8 (table lanes 0..2) and -1/8 (lanes 3..5); all exact. */
+#define gk_iq1m_values _mm512_setr_ps(-1.0f + GK_IQ1M_DELTA, GK_IQ1M_DELTA, 1.0f + GK_IQ1M_DELTA, \
+                                      -1.0f - GK_IQ1M_DELTA, -GK_IQ1M_DELTA, 1.0f - GK_IQ1M_DELTA, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+/* Byte offsets that turn g into a table lane for the 16 weights of two grid entries: 1 + 3 * (sign bit of the
+ * entry's delta), indexed by the two delta bits. */
+static const uint8_t gk_iq1m_offsets[4][16] __attribute__((aligned(16))) = {
+    {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, {4, 4, 4, 4, 4, 4, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1},
+    {1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 4, 4, 4, 4, 4, 4}, {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4},
 };
 
 void gk_dequant_iq1_m_avx512(const void *vx, float *y, int64_t n) {
@@ -222,11 +223,10 @@ void gk_dequant_iq1_m_avx512(const void *vx, float *y, int64_t n) {
         const __m512i odd = _mm512_add_epi32(_mm512_add_epi32(f, f), _mm512_set1_epi32(1));
         _mm512_storeu_ps(dl, _mm512_mul_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(odd)));
         GK_AVX512_SPILL();
-        const __m128i offset = _mm_setr_epi8(1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 4, 4, 4, 4, 4, 4);
         for (int g = 0; g < 16; ++g, y += 16) {
-            /* dl * (g + delta) for g = -1, 0, 1 and the deltas of the two entries (lanes 0..2 and 3..5) */
-            const __m512 dt = _mm512_load_ps(gk_iq1m_deltas6[(neg >> 2 * g) & 3]);
-            const __m512 table = _mm512_mul_ps(_mm512_set1_ps(dl[g]), _mm512_add_ps(gk_iq1_grid_values, dt));
+            /* the 6 possible outputs dl * (g + delta), looked up by g + 1 (+3 where the entry's delta is -1/8) */
+            const __m512 table = _mm512_mul_ps(_mm512_set1_ps(dl[g]), gk_iq1m_values);
+            const __m128i offset = _mm_load_si128((const __m128i *)gk_iq1m_offsets[(neg >> 2 * g) & 3]);
             gk_iq1_store16_lut(y, gk_avx512_rows8x2(gk_iq1s_grid, idx[2 * g], idx[2 * g + 1]), offset, table);
         }
     }
