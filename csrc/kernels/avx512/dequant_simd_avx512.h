@@ -22,31 +22,6 @@ static inline uint16_t gk_avx512_load_u16(const void *p) { uint16_t v; memcpy(&v
 static inline uint32_t gk_avx512_load_u32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint64_t gk_avx512_load_u64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
-/* y[0..16) = scale * the 16 int8 of v. */
-static inline void gk_avx512_store16_i8_scaled(float *y, __m128i v, __m512 scale) {
-    _mm512_storeu_ps(y, _mm512_mul_ps(scale, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(v))));
-}
-
-/* y[0..32) = scale * the 32 int8 of v. */
-static inline void gk_avx512_store32_i8_scaled(float *y, __m256i v, __m512 scale) {
-    gk_avx512_store16_i8_scaled(y + 0, _mm256_castsi256_si128(v), scale);
-    gk_avx512_store16_i8_scaled(y + 16, _mm256_extracti128_si256(v, 1), scale);
-}
-
-/* y[0..64) = the 64 int8 of v, each group of 16 times its own scale. */
-static inline void gk_avx512_store64_i8_scaled4(float *y, __m512i v, __m512 s0, __m512 s1, __m512 s2, __m512 s3) {
-    gk_avx512_store16_i8_scaled(y + 0, _mm512_castsi512_si128(v), s0);
-    gk_avx512_store16_i8_scaled(y + 16, _mm512_extracti32x4_epi32(v, 1), s1);
-    gk_avx512_store16_i8_scaled(y + 32, _mm512_extracti32x4_epi32(v, 2), s2);
-    gk_avx512_store16_i8_scaled(y + 48, _mm512_extracti32x4_epi32(v, 3), s3);
-}
-
-/* y[0..16) = scale * (the 16 int8 of v + delta). */
-static inline void gk_avx512_store16_i8_shifted_scaled(float *y, __m128i v, __m512 delta, __m512 scale) {
-    const __m512 f = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(v));
-    _mm512_storeu_ps(y, _mm512_mul_ps(scale, _mm512_add_ps(f, delta)));
-}
-
 /* Compiler barrier after a block's unpacked indices are stored: without it GCC keeps them in vector registers
  * and extracts each one with vpextrw (2 uops), slower than reloading them from L1. */
 #define GK_AVX512_SPILL() __asm__ volatile("" ::: "memory")
