@@ -339,6 +339,13 @@ def test_ties_and_signed_zeros_same_bytes_on_every_tier(name):
     cases.append(z)
     cases.append(-np.abs(rng.standard_normal((4, n))).astype(np.float32))
     cases.append(np.abs(rng.standard_normal((4, n))).astype(np.float32) * np.float32(1e-3))
+    # beyond a scale's range (NVFP4's UE4M3 saturates at 448, or underflows to 0), mixed magnitudes
+    big = rng.standard_normal((4, n)).astype(np.float32)
+    big[0] *= 1e6
+    big[1] *= 1e-5
+    big[2] *= np.where(rng.uniform(size=n) < 0.1, 1e7, 1.0).astype(np.float32)
+    big[3] = (np.round(big[3] * 8) / 4).astype(np.float32)  # exact midpoints of the FP4 grids
+    cases.append(big)
     im = rng.uniform(0.5, 1.5, n).astype(np.float32)
     for x in cases:
         for imatrix in (None, im):
@@ -352,3 +359,18 @@ def test_bfloat16_input():
     g = load_golden("q4_k")
     xb = g["src"].astype(ml_dtypes.bfloat16)
     np.testing.assert_array_equal(ggufkit.quantize(xb, "q4_K"), ggufkit.quantize(xb.astype(np.float32), "q4_K"))
+
+
+@pytest.mark.parametrize("name", ["q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl", "q4_k", "q5_k"])
+def test_block_counts_grouped_differently_by_simd(name):
+    """SIMD kernels group 8 or 16 blocks (or 2 super-blocks) per step: odd counts use the remainders."""
+    t = GGMLType[name.upper()]
+    rng = np.random.default_rng(11)
+    for nblocks in (1, 7, 8, 9, 15, 17, 25):
+        n = t.block_size * nblocks
+        x = rng.standard_normal((3, n)).astype(np.float32)
+        im = rng.uniform(0.1, 2.0, n).astype(np.float32)
+        for imatrix in (None, im):
+            ref = _testing.kernels("ref").quantize(x, name, imatrix=imatrix)
+            for tier in TIERS[1:]:
+                np.testing.assert_array_equal(_testing.kernels(tier).quantize(x, name, imatrix=imatrix), ref)

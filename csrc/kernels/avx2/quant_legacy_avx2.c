@@ -256,7 +256,7 @@ static void blocks8_q5_1(const float *x, gk_block_q5_1 *y) {
     }
 }
 
-/* ---- with an importance matrix: 8 blocks of a row per search ------------------------------------- */
+/* ---- with an importance matrix: 8 or 16 blocks of a row per search ------------------------------------- */
 
 static float row_sigma2(const float *x, int64_t n) {
     float sum_x2 = 0;
@@ -264,91 +264,107 @@ static float row_sigma2(const float *x, int64_t n) {
     return sum_x2 / n;
 }
 
-/* Lane k = block ib0 + k of the row (the last block repeated past the end). Returns the lane count. */
-static int load_blocks(const float *x, const float *imatrix, int64_t nb, int64_t ib0, float sigma2, vf *xt, vf *wt) {
-    const float *px[8], *pw[8];
-    int nl = nb - ib0 < 8 ? (int)(nb - ib0) : 8;
-    for (int k = 0; k < 8; ++k) {
-        int64_t ib = ib0 + (k < nl ? k : nl - 1);
-        px[k] = x + QK * ib;
-        pw[k] = imatrix + QK * ib;
+/* Set v, lane k = block ib0 + 8 v + k of the row (the last block repeated past the end); values and
+ * weights by element then set (xt[i * nv + v]). Returns the number of real blocks. */
+GK_ALWAYS_INLINE int load_blocks(int nv, const float *x, const float *imatrix, int64_t nb, int64_t ib0, float sigma2,
+                                 vf *xt, vf *wt) {
+    const int64_t left = nb - ib0;
+    const int nl = left < 8 * nv ? (int)left : 8 * nv;
+    vf qt[2 * QK];
+    for (int v = 0; v < nv; ++v) {
+        const float *px[8], *pw[8];
+        for (int k = 0; k < 8; ++k) {
+            int64_t ib = ib0 + (8 * v + k < nl ? 8 * v + k : nl - 1);
+            px[k] = x + QK * ib;
+            pw[k] = imatrix + QK * ib;
+        }
+        load_lanes_p(px, QK, xt + v, nv);
+        load_lanes_p(pw, QK, qt + v, nv);
     }
-    vf qt[QK];
-    load_lanes_p(px, QK, xt, 1);
-    load_lanes_p(pw, QK, qt, 1);
     const vf s2 = _mm256_set1_ps(sigma2);
-    for (int i = 0; i < QK; ++i)
+    for (int i = 0; i < QK * nv; ++i)
         wt[i] = _mm256_mul_ps(qt[i], _mm256_sqrt_ps(_mm256_add_ps(s2, _mm256_mul_ps(xt[i], xt[i]))));
     return nl;
 }
 
-/* Symmetric types (Q4_0 nmax 8, Q5_0 nmax 16): make_qx_quants per block. */
-static void row_sym_imatrix(const float *x, void *vy, int64_t n, const float *imatrix, int nmax) {
-    const int64_t nb = n / QK;
-    const float sigma2 = row_sigma2(x, n);
-    for (int64_t ib0 = 0; ib0 < nb; ib0 += 8) {
-        vf xt[QK], wt[QK], sc;
-        vi Lt[QK];
-        int nl = load_blocks(x, imatrix, nb, ib0, sigma2, xt, wt);
-        if (nmax == 8) qx_lanes(1, QK, 8, xt, wt, Lt, &sc);
-        else qx_lanes(1, QK, 16, xt, wt, Lt, &sc);
-        float d[8];
-        uint8_t L[8 * QK];
-        _mm256_storeu_ps(d, sc);
-        store_lanes_u8(Lt, 1, QK, L, QK);
-        for (int k = 0; k < nl; ++k) {
-            const uint8_t *l = L + QK * k;
-            if (nmax == 8) {
-                gk_block_q4_0 *b = (gk_block_q4_0 *)vy + ib0 + k;
-                b->d = f16c_fp32_to_fp16(d[k]);
-                for (int j = 0; j < 16; ++j) b->qs[j] = l[j] | (l[j + 16] << 4);
-            } else {
-                gk_block_q5_0 *b = (gk_block_q5_0 *)vy + ib0 + k;
-                b->d = f16c_fp32_to_fp16(d[k]);
-                __m256i q = _mm256_loadu_si256((const __m256i *)l);
-                pack_nibbles(q, b->qs);
-                uint32_t qh = fifth_bits(q);
-                memcpy(b->qh, &qh, 4);
-            }
+/* Symmetric types (Q4_0 nmax 8, Q5_0 nmax 16): make_qx_quants per block, 8 nv blocks at once. */
+GK_ALWAYS_INLINE void sym_imatrix_blocks(int nv, int nmax, const float *x, void *vy, int64_t nb, int64_t ib0,
+                                         const float *imatrix, float sigma2) {
+    vf xt[2 * QK], wt[2 * QK], sc[2];
+    vi Lt[2 * QK];
+    const int nl = load_blocks(nv, x, imatrix, nb, ib0, sigma2, xt, wt);
+    qx_lanes(nv, QK, nmax, xt, wt, Lt, sc);
+    float d[16];
+    uint8_t L[16 * QK];
+    for (int v = 0; v < nv; ++v) {
+        _mm256_storeu_ps(d + 8 * v, sc[v]);
+        store_lanes_u8(Lt + v, nv, QK, L + 8 * QK * v, QK);
+    }
+    for (int k = 0; k < nl; ++k) {
+        const uint8_t *l = L + QK * k;
+        if (nmax == 8) {
+            gk_block_q4_0 *b = (gk_block_q4_0 *)vy + ib0 + k;
+            b->d = f16c_fp32_to_fp16(d[k]);
+            for (int j = 0; j < 16; ++j) b->qs[j] = l[j] | (l[j + 16] << 4);
+        } else {
+            gk_block_q5_0 *b = (gk_block_q5_0 *)vy + ib0 + k;
+            b->d = f16c_fp32_to_fp16(d[k]);
+            __m256i q = _mm256_loadu_si256((const __m256i *)l);
+            pack_nibbles(q, b->qs);
+            uint32_t qh = fifth_bits(q);
+            memcpy(b->qh, &qh, 4);
         }
     }
 }
 
-/* Asymmetric types (Q4_1 nmax 15, Q5_1 nmax 31): make_qkx3_quants per block. */
-static void row_asym_imatrix(const float *x, void *vy, int64_t n, const float *imatrix, int nmax) {
-    const int64_t nb = n / QK;
-    const float sigma2 = row_sigma2(x, n);
-    for (int64_t ib0 = 0; ib0 < nb; ib0 += 8) {
-        vf xt[QK], wt[QK], sc, mn;
-        vi Lt[QK];
-        int nl = load_blocks(x, imatrix, nb, ib0, sigma2, xt, wt);
-        if (nmax == 15) qkx_lanes(1, QK, 15, xt, wt, Lt, &sc, &mn, -0.9f, 0.05f, 36, 0, 1);
-        else qkx_lanes(1, QK, 31, xt, wt, Lt, &sc, &mn, -0.9f, 0.05f, 36, 0, 1);
-        float d[8], m[8];
-        uint8_t L[8 * QK];
-        _mm256_storeu_ps(d, sc);
-        _mm256_storeu_ps(m, mn);
-        store_lanes_u8(Lt, 1, QK, L, QK);
-        for (int k = 0; k < nl; ++k) {
-            __m256i q = _mm256_loadu_si256((const __m256i *)(L + QK * k));
-            if (nmax == 15) {
-                gk_block_q4_1 *b = (gk_block_q4_1 *)vy + ib0 + k;
-                b->d = f16c_fp32_to_fp16(d[k]);
-                b->m = f16c_fp32_to_fp16(-m[k]);
-                pack_nibbles(q, b->qs);
-            } else {
-                gk_block_q5_1 *b = (gk_block_q5_1 *)vy + ib0 + k;
-                b->d = f16c_fp32_to_fp16(d[k]);
-                b->m = f16c_fp32_to_fp16(-m[k]);
-                pack_nibbles(q, b->qs);
-                uint32_t qh = fifth_bits(q);
-                memcpy(b->qh, &qh, 4);
-            }
+/* Asymmetric types (Q4_1 nmax 15, Q5_1 nmax 31): make_qkx3_quants per block, 8 nv blocks at once. */
+GK_ALWAYS_INLINE void asym_imatrix_blocks(int nv, int nmax, const float *x, void *vy, int64_t nb, int64_t ib0,
+                                          const float *imatrix, float sigma2) {
+    vf xt[2 * QK], wt[2 * QK], sc[2], mn[2];
+    vi Lt[2 * QK];
+    const int nl = load_blocks(nv, x, imatrix, nb, ib0, sigma2, xt, wt);
+    qkx_lanes(nv, QK, nmax, xt, wt, Lt, sc, mn, -0.9f, 0.05f, 36, 0, 1);
+    float d[16], m[16];
+    uint8_t L[16 * QK];
+    for (int v = 0; v < nv; ++v) {
+        _mm256_storeu_ps(d + 8 * v, sc[v]);
+        _mm256_storeu_ps(m + 8 * v, mn[v]);
+        store_lanes_u8(Lt + v, nv, QK, L + 8 * QK * v, QK);
+    }
+    for (int k = 0; k < nl; ++k) {
+        __m256i q = _mm256_loadu_si256((const __m256i *)(L + QK * k));
+        if (nmax == 15) {
+            gk_block_q4_1 *b = (gk_block_q4_1 *)vy + ib0 + k;
+            b->d = f16c_fp32_to_fp16(d[k]);
+            b->m = f16c_fp32_to_fp16(-m[k]);
+            pack_nibbles(q, b->qs);
+        } else {
+            gk_block_q5_1 *b = (gk_block_q5_1 *)vy + ib0 + k;
+            b->d = f16c_fp32_to_fp16(d[k]);
+            b->m = f16c_fp32_to_fp16(-m[k]);
+            pack_nibbles(q, b->qs);
+            uint32_t qh = fifth_bits(q);
+            memcpy(b->qh, &qh, 4);
         }
     }
 }
 
-#define GK_LEGACY_QUANT_AVX2(type, imatrix_row, nmax)                                                 \
+/* One row: 16 blocks at a time (two interleaved lane sets hide the add latency), 8 for the rest. */
+#define GK_IMATRIX_ROW(name, blocks, nmax)                                                            \
+    static void name(const float *x, void *vy, int64_t n, const float *imatrix) {                     \
+        const int64_t nb = n / QK;                                                                    \
+        const float sigma2 = row_sigma2(x, n);                                                        \
+        int64_t ib0 = 0;                                                                              \
+        for (; nb - ib0 > 8; ib0 += 16) blocks(2, nmax, x, vy, nb, ib0, imatrix, sigma2);             \
+        if (ib0 < nb) blocks(1, nmax, x, vy, nb, ib0, imatrix, sigma2);                               \
+    }
+
+GK_IMATRIX_ROW(row_q4_0_imatrix, sym_imatrix_blocks, 8)
+GK_IMATRIX_ROW(row_q5_0_imatrix, sym_imatrix_blocks, 16)
+GK_IMATRIX_ROW(row_q4_1_imatrix, asym_imatrix_blocks, 15)
+GK_IMATRIX_ROW(row_q5_1_imatrix, asym_imatrix_blocks, 31)
+
+#define GK_LEGACY_QUANT_AVX2(type, imatrix_row)                                                 \
     size_t gk_quant_##type##_avx2(const float *x, void *vy, int64_t nrows, int64_t n_per_row,         \
                                   const float *imatrix) {                                             \
         gk_block_##type *y = (gk_block_##type *)vy;                                                   \
@@ -359,12 +375,12 @@ static void row_asym_imatrix(const float *x, void *vy, int64_t n, const float *i
             for (; i < nrows * nb; ++i) block_##type(x + i * QK, y + i);                              \
         } else {                                                                                      \
             for (int64_t r = 0; r < nrows; ++r)                                                       \
-                imatrix_row(x + r * n_per_row, y + r * nb, n_per_row, imatrix, nmax);                \
+                imatrix_row(x + r * n_per_row, y + r * nb, n_per_row, imatrix);                       \
         }                                                                                             \
         return (size_t)(nrows * nb) * sizeof(gk_block_##type);                                        \
     }
 
-GK_LEGACY_QUANT_AVX2(q4_0, row_sym_imatrix, 8)
-GK_LEGACY_QUANT_AVX2(q4_1, row_asym_imatrix, 15)
-GK_LEGACY_QUANT_AVX2(q5_0, row_sym_imatrix, 16)
-GK_LEGACY_QUANT_AVX2(q5_1, row_asym_imatrix, 31)
+GK_LEGACY_QUANT_AVX2(q4_0, row_q4_0_imatrix)
+GK_LEGACY_QUANT_AVX2(q4_1, row_q4_1_imatrix)
+GK_LEGACY_QUANT_AVX2(q5_0, row_q5_0_imatrix)
+GK_LEGACY_QUANT_AVX2(q5_1, row_q5_1_imatrix)
