@@ -11,6 +11,16 @@ from ._types import GGMLType
 _OUT_DTYPES = (np.dtype(np.float32), np.dtype(np.float16))
 
 
+def _aligned_empty(shape, dtype, align=64) -> np.ndarray:
+    """An uninitialised C-contiguous array whose data starts on an ``align``-byte boundary: whole
+    vector stores never straddle cache lines, and large outputs can be streamed."""
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    buf = np.empty(nbytes + align, np.uint8)
+    off = -buf.ctypes.data % align
+    return buf[off:off + nbytes].view(dtype).reshape(shape)
+
+
 def _raw_bytes(data) -> np.ndarray:
     """The bytes of ``data`` as a flat, C-contiguous, native-order uint8 array (a view when possible)."""
     if isinstance(data, np.ndarray):
@@ -93,7 +103,7 @@ def dequantize(data, type, shape=None, *, dtype=np.float32, out=None, threads=No
         raise ValueError(f"data has {raw.nbytes} bytes but a {t.name} tensor of shape {shape} needs {need}")
 
     if out is None:
-        out = np.empty(shape, dtype=dt)
+        out = _aligned_empty(shape, dt)
     else:
         if not isinstance(out, np.ndarray):
             raise TypeError(f"out must be a numpy array, got {type_name(out)}")

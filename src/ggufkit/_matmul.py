@@ -1,5 +1,122 @@
-"""matmul (its family fills this in)."""
+"""matmul: ``x @ dequantize(w).T`` on quantized weights (torch ``linear`` semantics)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core
+from ._types import GGMLType
+
+_ACTIVATIONS = ("quantized", "float")
 
 
-def matmul(*args, _isa=None, **kwargs):
-    raise NotImplementedError("matmul is not built yet")
+def _weight(w, type, shape):
+    """(raw uint8 (n, row_bytes) view, GGMLType, n, k) from a Tensor or raw blocks + type= + shape=."""
+    if hasattr(w, "data") and hasattr(w, "type") and hasattr(w, "shape") and not isinstance(w, np.ndarray):
+        t = GGMLType.coerce(w.type)
+        if type is not None and GGMLType.coerce(type) != t:
+            raise ValueError(f"type={GGMLType.coerce(type).name} disagrees with the tensor's type {t.name}")
+        tshape = tuple(int(d) for d in w.shape)
+        if shape is not None and tuple(int(d) for d in shape) != tshape:
+            raise ValueError(f"shape={tuple(shape)} disagrees with the tensor's shape {tshape}")
+        shape, data = tshape, w.data
+    else:
+        data = w
+        if type is None:
+            if isinstance(w, np.ndarray) and w.dtype == np.float32:
+                type = GGMLType.F32
+            elif isinstance(w, np.ndarray) and w.dtype == np.float16:
+                type = GGMLType.F16
+            else:
+                raise TypeError("matmul: type= is required for raw weight blocks (or pass a ggufkit.Tensor)")
+        t = GGMLType.coerce(type)
+        if shape is None:
+            if isinstance(w, np.ndarray) and w.ndim == 2:
+                if w.dtype == np.uint8:
+                    rb = w.shape[1]
+                    if rb % t.type_size:
+                        raise ValueError(f"w: {rb} bytes per row is not a whole number of {t.name} blocks")
+                    shape = (w.shape[0], rb // t.type_size * t.block_size)
+                elif w.dtype.itemsize * t.block_size == t.type_size and t.block_size == 1:
+                    shape = w.shape
+                else:
+                    raise ValueError("matmul: shape= is required for this weight buffer")
+            else:
+                raise ValueError("matmul: shape= (n, k) is required for raw weight blocks")
+    shape = tuple(int(d) for d in shape)
+    if len(shape) != 2:
+        raise ValueError(f"w must be 2-D (n, k), got shape {shape}")
+    n, k = shape
+    if t.vec_dot_type is None:
+        raise ValueError(f"matmul: type {t.name} has no dot product (it is an activation or integer type)")
+    try:
+        row_bytes = t.row_bytes(k)
+    except ValueError:
+        raise ValueError(f"w: k={k} is not a multiple of the {t.name} block size {t.block_size}") from None
+    try:
+        mv = memoryview(data)
+    except TypeError:
+        raise TypeError(f"w: expected a buffer (numpy array, bytes, ...), got {data.__class__.__name__}") from None
+    if not mv.c_contiguous:
+        raise ValueError("w must be C-contiguous")
+    raw = np.frombuffer(mv.cast("B") if mv.format != "B" or mv.ndim != 1 else mv, dtype=np.uint8)
+    if raw.size != n * row_bytes:
+        raise ValueError(f"w: {raw.size} bytes, expected {n} rows x {row_bytes} bytes for {t.name} {shape}")
+    return raw.reshape(n, row_bytes), t, n, k
+
+
+def matmul(x, w, *, type=None, shape=None, activations="quantized", threads=None, out=None, _isa=None):
+    """``x @ dequantize(w).T``: x float32 ``(m, k)`` or ``(k,)``; w ``(n, k)`` quantized weights.
+
+    w is a :class:`ggufkit.Tensor` or raw blocks (uint8 ``(n, row_bytes)`` or any buffer) with ``type=``
+    and ``shape=(n, k)``. With ``activations="quantized"`` (ggml's way) each row of x is quantized once
+    to the type's ``vec_dot_type`` and dot products run on integers per block; ``"float"`` keeps x in
+    float32 and dequantizes weight rows on the fly. Returns float32 ``(m, n)`` (``(n,)`` for 1-D x);
+    the result does not depend on ``threads``.
+    """
+    if activations not in _ACTIVATIONS:
+        raise ValueError(f"activations must be one of {_ACTIVATIONS}, got {activations!r}")
+    wraw, t, n, k = _weight(w, type, shape)
+    xa = np.asarray(x)
+    if xa.dtype != np.float32:
+        if xa.dtype.kind not in "fiu":
+            raise TypeError(f"x must be float32 (got dtype {xa.dtype})")
+        if xa.dtype.kind == "f" and xa.dtype.itemsize > 4:
+            raise TypeError(f"x must be float32 (got {xa.dtype}: convert explicitly, precision would be lost)")
+        xa = xa.astype(np.float32)
+    if xa.ndim not in (1, 2):
+        raise ValueError(f"x must be 1-D (k,) or 2-D (m, k), got shape {xa.shape}")
+    vector = xa.ndim == 1
+    x2 = np.ascontiguousarray(xa.reshape(1, -1) if vector else xa)
+    if x2.shape[1] != k:
+        raise ValueError(f"x has {x2.shape[1]} columns but w has k={k} (w shape {(n, k)})")
+    km = _core.matmul_k_multiple(int(t))
+    if k % km:
+        raise ValueError(f"k={k} must be a multiple of {km} for {t.name} (its activation blocks)")
+    m = x2.shape[0]
+    want = (n,) if vector else (m, n)
+    if out is None:
+        res = np.empty(want, dtype=np.float32)
+    else:
+        if not isinstance(out, np.ndarray):
+            raise TypeError("out must be a numpy float32 array")
+        if out.dtype != np.float32:
+            raise TypeError(f"out must be float32, got {out.dtype}")
+        if out.shape != want:
+            raise ValueError(f"out has shape {out.shape}, expected {want}")
+        if not out.flags.c_contiguous or not out.flags.writeable:
+            raise ValueError("out must be C-contiguous and writeable")
+        res = out
+    _core.matmul_raw(x2, wraw, int(t), k, res.reshape(m, n), activations == "float", threads, _isa)
+    return res
+
+
+def quantize_activations(x, type, *, threads=None, _isa=None) -> np.ndarray:
+    """Rows of float32 x ``(m, k)`` in an activation format (Q8_0, Q8_1, Q8_K, F16, BF16) as ggml's
+    CPU ``from_float`` makes them: uint8 ``(m, row_bytes)``. For tests and inspection."""
+    t = GGMLType.coerce(type)
+    x2 = np.ascontiguousarray(np.asarray(x, dtype=np.float32))
+    if x2.ndim == 1:
+        x2 = x2.reshape(1, -1)
+    out = np.empty((x2.shape[0], t.row_bytes(x2.shape[1])), dtype=np.uint8)
+    _core.quantize_activations(x2, int(t), out, threads, _isa)
+    return out

@@ -17,8 +17,9 @@ _FLOAT_INPUTS = (np.dtype(np.float32), np.dtype(np.float16))
 
 def _as_float32(x) -> np.ndarray:
     arr = np.asarray(x)
-    if arr.dtype in _FLOAT_INPUTS or (_BF16 is not None and arr.dtype == _BF16):
-        return np.ascontiguousarray(arr, dtype=np.float32)
+    native = arr.dtype.newbyteorder("=") if arr.dtype.byteorder not in ("|", "=") else arr.dtype
+    if native in _FLOAT_INPUTS or (_BF16 is not None and native == _BF16):
+        return np.asarray(arr, dtype=np.float32, order="C")
     allowed = "float32, float16" + (" or bfloat16" if _BF16 is not None else "")
     raise TypeError(f"x must be a {allowed} array, got dtype {arr.dtype}"
                     + (" (convert it with x.astype(np.float32) first)" if arr.dtype.kind in "fiu" else ""))
@@ -37,6 +38,8 @@ def quantize(x, type, *, imatrix=None, threads=None, _isa=None) -> np.ndarray:
     row holds a NaN or an infinity (naming the first such row).
     """
     t = GGMLType.coerce(type)
+    if imatrix is None and t.requires_imatrix:
+        raise ValueError(f"quantizing to {t.name} requires an importance matrix (imatrix=...), as in ggml")
     if not _core.has_quant_kernel(int(t), _isa):
         raise NotImplementedError(f"quantizing to {t.name} is not supported")
     xf = _as_float32(x)
@@ -57,13 +60,11 @@ def quantize(x, type, *, imatrix=None, threads=None, _isa=None) -> np.ndarray:
                              f"got {im.shape}")
         if not np.all(np.isfinite(im)) or np.any(im < 0):
             raise ValueError("imatrix must hold finite non-negative weights")
-    elif t.requires_imatrix:
-        raise ValueError(f"quantizing to {t.name} requires an importance matrix (imatrix=...), as in ggml")
     outer = xf.shape[:-1]
     x2 = xf.reshape(-1, n_per_row) if n_per_row else xf.reshape(int(np.prod(outer, dtype=np.int64)), 0)
     out = np.empty((x2.shape[0], t.row_bytes(n_per_row)), dtype=np.uint8)
     bad = _core.quantize_rows(int(t), x2, out, im, _isa, threads)
     if bad >= 0:
-        where = f"row {bad}" if len(outer) <= 1 else f"row {bad} (index {np.unravel_index(bad, outer)})"
+        where = f"row {bad}" if len(outer) <= 1 else f"row {bad} (index {tuple(int(i) for i in np.unravel_index(bad, outer))})"
         raise ValueError(f"x: {where} holds a NaN or an infinity; cannot quantize it")
     return out.reshape(*outer, out.shape[1])

@@ -1,0 +1,142 @@
+"""Matmul workloads shared by ``benchmarks/`` and the CLI: ``run(quick=False) -> list[dict]`` and
+``format_table(rows)``.
+
+Weights are made of real ggml-quantized blocks when the golden files are available (any block bytes
+of the right type work for speed: the kernels do the same work whatever the values), else of random
+bytes with sane fp16 scales. Figures:
+- m = 1, 4096 x 4096 weight (fits in L3): GB/s of weight bytes, compared with ggml's vec_dot figure
+  (single thread, /work/shared/baselines/ggml-cpu.md) where known;
+- m = 1, several 4096 x 14336 weights cycled (larger than L3): GB/s, next to a read-bandwidth
+  baseline measured in the same run (numpy sum of a large array, and numpy float32 W @ x);
+- m = 64 and 512: GFLOP/s (2 m n k / s) next to numpy float32 matmul on the dequantized weights.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+from ._types import GGMLType
+
+# ggml 0.21 single-thread vec_dot, GB/s of weights (baselines/ggml-cpu.md)
+GGML_VEC_DOT_GBS = {
+    "F16": 35.2, "Q4_0": 18.5, "Q4_1": 20.4, "Q5_0": 20.7, "Q5_1": 20.3, "Q8_0": 32.4, "Q2_K": 20.3,
+    "Q3_K": 15.7, "Q4_K": 29.1, "Q5_K": 24.2, "Q6_K": 38.3, "IQ2_XXS": 5.4, "IQ2_XS": 6.1, "IQ3_XXS": 5.8,
+    "IQ1_S": 4.3, "IQ4_NL": 18.6, "IQ3_S": 5.5, "IQ2_S": 7.2, "IQ4_XS": 18.9, "IQ1_M": 5.2, "BF16": 30.3,
+    "TQ1_0": 8.3, "TQ2_0": 20.4, "MXFP4": 17.5, "NVFP4": 13.9, "Q1_0": 6.3, "Q2_0": 0.8,
+}
+ALL_TYPES = list(GGML_VEC_DOT_GBS)
+QUICK_TYPES = ["Q8_0", "Q4_0", "Q4_K", "Q6_K", "IQ4_XS"]
+
+
+def _golden_dir():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for d in (os.environ.get("GGUFKIT_SHARED", ""), "/work/shared"):
+        if d and os.path.isdir(os.path.join(d, "golden")):
+            return os.path.join(d, "golden")
+    return None
+
+
+def make_weight(name: str, n: int, k: int, rng) -> np.ndarray:
+    """uint8 (n, row_bytes) of type `name`, tiled from golden blocks when available."""
+    t = GGMLType[name]
+    rb = t.row_bytes(k)
+    g = _golden_dir()
+    if g and os.path.exists(os.path.join(g, name.lower() + ".npz")):
+        with np.load(os.path.join(g, name.lower() + ".npz")) as z:
+            q = z["quant"] if "quant" in z.files else z["quant_imatrix"]
+        blocks = q.reshape(-1, t.type_size)
+        idx = rng.integers(0, blocks.shape[0], size=n * (k // t.block_size))
+        return np.ascontiguousarray(blocks[idx].reshape(n, rb))
+    if name == "F16":
+        return rng.standard_normal((n, k)).astype(np.float16).view(np.uint8)
+    raise RuntimeError("golden blocks not found; set GGUFKIT_SHARED")
+
+
+def _time(fn, min_time=0.2, min_reps=3):
+    fn()
+    reps, t0 = 0, time.perf_counter()
+    best = float("inf")
+    while reps < min_reps or time.perf_counter() - t0 < min_time:
+        s = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - s)
+        reps += 1
+    return best
+
+
+def _read_bandwidth(nbytes=256 << 20):
+    a = np.ones(nbytes // 8, dtype=np.float64)
+    t = _time(lambda: a.sum(), min_time=0.3)
+    return nbytes / t / 1e9
+
+
+def run(quick: bool = False, types=None, threads=(1, 2)) -> list:
+    from . import matmul
+    rng = np.random.default_rng(0)
+    types = types or (QUICK_TYPES if quick else ALL_TYPES)
+    rows = []
+    k = 4096
+    n_l3 = 2048 if quick else 4096
+    mt = 0.1 if quick else 0.3
+    # --- m = 1, in L3
+    x1 = rng.standard_normal(k).astype(np.float32)
+    for name in types:
+        w = make_weight(name, n_l3, k, rng)
+        for th in threads:
+            t = _time(lambda: matmul(x1, w, type=name, shape=(n_l3, k), threads=th), mt)
+            rows.append(dict(bench="m=1 L3", type=name, threads=th, gbs=w.nbytes / t / 1e9,
+                             ggml_gbs=GGML_VEC_DOT_GBS.get(name) if th == 1 else None))
+    # --- m = 1, larger than L3: several 4096 x 14336 (quick: 2 x 4096 x 8192) cycled
+    big_n, n_mats = (8192, 2) if quick else (14336, 3)
+    bw = _read_bandwidth(64 << 20 if quick else 256 << 20)
+    wf = rng.standard_normal((big_n, k)).astype(np.float32)
+    t = _time(lambda: wf @ x1, mt)
+    rows.append(dict(bench="baseline", type="numpy sum (read)", threads=None, gbs=bw))
+    rows.append(dict(bench="baseline", type="numpy f32 W@x", threads=None, gbs=wf.nbytes / t / 1e9))
+    del wf
+    for name in (["Q8_0", "Q4_0", "Q4_K"] if quick else types):
+        ws = [make_weight(name, big_n, k, rng) for _ in range(n_mats)]
+        for th in threads:
+            state = {"i": 0}
+
+            def step():
+                w = ws[state["i"] % n_mats]
+                state["i"] += 1
+                matmul(x1, w, type=name, shape=(big_n, k), threads=th)
+            t = _time(step, mt, min_reps=n_mats * 2)
+            rows.append(dict(bench="m=1 >L3", type=name, threads=th, gbs=ws[0].nbytes / t / 1e9,
+                             read_bw=bw))
+    # --- m = 64 / 512
+    n_g = 1024 if quick else 4096
+    for m in ((64,) if quick else (64, 512)):
+        x = rng.standard_normal((m, k)).astype(np.float32)
+        wf = rng.standard_normal((n_g, k)).astype(np.float32)
+        flops = 2.0 * m * n_g * k
+        t = _time(lambda: x @ wf.T, mt)
+        rows.append(dict(bench=f"m={m}", type="numpy f32", threads=None, gflops=flops / t / 1e9))
+        for name in (["Q8_0", "Q4_0", "Q4_K"] if quick else types):
+            w = make_weight(name, n_g, k, rng)
+            for th in threads:
+                t = _time(lambda: matmul(x, w, type=name, shape=(n_g, k), threads=th), mt, 2)
+                rows.append(dict(bench=f"m={m}", type=name, threads=th, gflops=flops / t / 1e9))
+    return rows
+
+
+def format_table(rows) -> str:
+    out = []
+    hdr = f"{'bench':9s} {'type':18s} {'thr':>3s} {'GB/s':>8s} {'GFLOP/s':>8s}  note"
+    out.append(hdr)
+    out.append("-" * len(hdr))
+    for r in rows:
+        note = ""
+        if r.get("ggml_gbs"):
+            note = f"ggml vec_dot {r['ggml_gbs']:.1f} GB/s -> x{r['gbs'] / r['ggml_gbs']:.2f}"
+        if r.get("read_bw"):
+            note = f"{100 * r['gbs'] / r['read_bw']:.0f}% of read bw"
+        gbs = f"{r['gbs']:8.2f}" if "gbs" in r else " " * 8
+        gfl = f"{r['gflops']:8.1f}" if "gflops" in r else " " * 8
+        th = str(r["threads"]) if r.get("threads") else "-"
+        out.append(f"{r['bench']:9s} {r['type']:18s} {th:>3s} {gbs} {gfl}  {note}")
+    return "\n".join(out)

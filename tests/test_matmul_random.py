@@ -1,0 +1,78 @@
+"""matmul on random weights of every type (blocks drawn from ggml's golden quantization, values from
+ggml's golden dequantization) against float64 numpy; gemm (m > 1) against the m = 1 path; thread
+independence; the float-activation path."""
+import numpy as np
+import pytest
+
+import ggufkit
+from ggufkit import GGMLType
+from matmul_helpers import dot_types, k_multiple, random_weight
+
+TYPES = dot_types()
+# ggml tests/test-quantize-fns.cpp: MAX_DOT_PRODUCT_ERROR 0.02, 0.04 for the low-bit types.
+LOWBIT = {"Q2_K", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ1_S", "IQ1_M", "TQ1_0", "TQ2_0"}
+
+
+def _ks(name):
+    km = k_multiple(name)
+    return sorted({km, 3 * km if km < 256 else 2 * km, 1024 if km <= 1024 else km})
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_random_against_float64(name, tier):
+    rng = np.random.default_rng(abs(hash((name, tier))) % 2**32)
+    thr = 0.04 if name in LOWBIT else 0.02
+    for k in _ks(name):
+        for n in (1, 7, 33):
+            w, wd = random_weight(name, n, k, rng)
+            for m in (1, 3, 32, 100):
+                x = rng.standard_normal((m, k)).astype(np.float32)
+                y = ggufkit.matmul(x, w, type=name, shape=(n, k), _isa=tier)
+                ref = x.astype(np.float64) @ wd.T
+                # ggml's normalized error |result - exact| / k (its test data has unit scale), made
+                # scale-free: divided by rms(x row) * rms(w row). Activation quantization gives ~1e-4.
+                rx = np.sqrt(np.mean(x.astype(np.float64) ** 2, axis=1))[:, None]
+                rw = np.sqrt(np.mean(wd ** 2, axis=1))[None, :]
+                err = np.max(np.abs(y - ref) / (k * np.maximum(rx * rw, 1e-300)))
+                assert err < thr, (name, k, n, m, err)
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_gemm_equals_vector_path_and_threads(name, tier):
+    """Rows of an m > 1 product equal the m = 1 products (within 1e-6 of L1); thread counts give
+    identical bytes."""
+    rng = np.random.default_rng(11)
+    k = 2 * k_multiple(name) if k_multiple(name) >= 256 else 512
+    n = 37
+    w, wd = random_weight(name, n, k, rng)
+    x = rng.standard_normal((13, k)).astype(np.float32)
+    y = ggufkit.matmul(x, w, type=name, shape=(n, k), threads=1, _isa=tier)
+    l1 = np.abs(x.astype(np.float64)) @ np.abs(wd).T
+    for i in (0, 5, 12):
+        yi = ggufkit.matmul(x[i], w, type=name, shape=(n, k), threads=1, _isa=tier)
+        assert np.all(np.abs(yi - y[i]) <= 1e-6 * l1[i] + 1e-30), name
+    y2 = ggufkit.matmul(x, w, type=name, shape=(n, k), threads=2, _isa=tier)
+    np.testing.assert_array_equal(y, y2)
+    big_n = 300
+    w3, _ = random_weight(name, big_n, k, rng)
+    a = ggufkit.matmul(x, w3, type=name, shape=(big_n, k), threads=1, _isa=tier)
+    b = ggufkit.matmul(x, w3, type=name, shape=(big_n, k), threads=2, _isa=tier)
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_float_activations(name, tier):
+    rng = np.random.default_rng(5)
+    k = 512
+    w, wd = random_weight(name, 9, k, rng)
+    x = rng.standard_normal((3, k)).astype(np.float32)
+    try:
+        y = ggufkit.matmul(x, w, type=name, shape=(9, k), activations="float", _isa=tier)
+        y1 = ggufkit.matmul(x[1], w, type=name, shape=(9, k), activations="float", _isa=tier)
+    except NotImplementedError:
+        pytest.skip("no dequantize kernel for this type yet (dequant family not merged)")
+    ref = x.astype(np.float64) @ wd.T
+    l1 = np.abs(x.astype(np.float64)) @ np.abs(wd).T
+    # float32 products of exactly dequantized weights: only float32 summation error remains
+    assert np.all(np.abs(y - ref) <= 1e-5 * l1)
+    assert np.all(np.abs(y1 - ref[1]) <= 1e-5 * l1[1])
