@@ -339,6 +339,13 @@ def test_ties_and_signed_zeros_same_bytes_on_every_tier(name):
     cases.append(z)
     cases.append(-np.abs(rng.standard_normal((4, n))).astype(np.float32))
     cases.append(np.abs(rng.standard_normal((4, n))).astype(np.float32) * np.float32(1e-3))
+    # beyond a scale's range (NVFP4's UE4M3 saturates at 448, or underflows to 0), mixed magnitudes
+    big = rng.standard_normal((4, n)).astype(np.float32)
+    big[0] *= 1e6
+    big[1] *= 1e-5
+    big[2] *= np.where(rng.uniform(size=n) < 0.1, 1e7, 1.0).astype(np.float32)
+    big[3] = (np.round(big[3] * 8) / 4).astype(np.float32)  # exact midpoints of the FP4 grids
+    cases.append(big)
     im = rng.uniform(0.5, 1.5, n).astype(np.float32)
     for x in cases:
         for imatrix in (None, im):

@@ -6,8 +6,8 @@
 #include "tables.h"
 #include "quant_lanes_avx2.h"
 
-/* Index of the nearest of kvalues_fp4[i] * e to each of 8 values (ggml's best_index_mxfp4). */
-static inline vi best_index_fp4(vf x, float e) {
+/* ggml's best_index_mxfp4 literally: all 16 values in order, the first strict minimum of the error. */
+static inline vi best_index_fp4_scan(vf x, float e) {
     vf best_err = v_abs(_mm256_sub_ps(_mm256_set1_ps(gk_kvalues_fp4[0] * e), x));
     vi best = _mm256_setzero_si256();
     for (int i = 1; i < 16; i++) {
@@ -17,6 +17,29 @@ static inline vi best_index_fp4(vf x, float e) {
         best_err = v_sel(better, err, best_err);
     }
     return best;
+}
+
+/* Index of the nearest of kvalues_fp4[i] * e to each of 8 values: ggml's best_index_mxfp4, which scans
+ * all 16 values keeping the first strict minimum of |kvalues[i] * e - x|. The table is 0, 1, 2, 3, 4,
+ * 6, 8, 12 and their negatives (a second 0 at index 8). Rounding is monotonic and sign-symmetric, so
+ * only the two magnitudes around |x| can win, with the same rounded errors as the scan computes
+ * (|m e - |x||); on equal errors the smaller magnitude has the smaller index; negative x takes the
+ * second half of the table except for 0, whose first index (0) wins. That needs the errors of
+ * values a step e apart to stay apart after rounding: |x| < 2^20 e; else (or e = 0) the literal scan. */
+static inline vi best_index_fp4_near(vf x, float e) {
+    const vf a = v_abs(x);
+    float mag[8];
+    for (int i = 0; i < 8; ++i) mag[i] = gk_kvalues_fp4[i] * e;
+    const vf mags = _mm256_loadu_ps(mag);
+    vi k = _mm256_set1_epi32(-1); /* number of magnitudes <= |x|, minus one */
+    for (int i = 0; i < 8; ++i)
+        k = _mm256_sub_epi32(k, _mm256_castps_si256(_mm256_cmp_ps(_mm256_set1_ps(mag[i]), a, _CMP_LE_OQ)));
+    const vi k1 = _mm256_min_epi32(_mm256_add_epi32(k, _mm256_set1_epi32(1)), _mm256_set1_epi32(7));
+    vf err_lo = v_abs(_mm256_sub_ps(_mm256_permutevar8x32_ps(mags, k), a));
+    vf err_hi = v_abs(_mm256_sub_ps(_mm256_permutevar8x32_ps(mags, k1), a));
+    vi best = v_seli(V_LT(err_hi, err_lo), k1, k);
+    vf neg = _mm256_and_ps(V_LT(x, _mm256_setzero_ps()), _mm256_castsi256_ps(_mm256_cmpgt_epi32(best, _mm256_setzero_si256())));
+    return _mm256_add_epi32(best, _mm256_and_si256(_mm256_castps_si256(neg), _mm256_set1_epi32(8)));
 }
 
 static inline float e8m0_to_fp32_half(uint8_t x) {
@@ -60,7 +83,11 @@ static void block_mxfp4(const float *x, gk_block_mxfp4 *y) {
     const float d = e8m0_to_fp32_half(e);
     y->e = e;
     vi q[4];
-    for (int k = 0; k < 4; ++k) q[k] = best_index_fp4(_mm256_loadu_ps(x + 8 * k), d);
+    if (amax < d * 1048576.0f) {
+        for (int k = 0; k < 4; ++k) q[k] = best_index_fp4_near(_mm256_loadu_ps(x + 8 * k), d);
+    } else {
+        for (int k = 0; k < 4; ++k) q[k] = best_index_fp4_scan(_mm256_loadu_ps(x + 8 * k), d);
+    }
     pack_nibbles(pack32_u8(q), y->qs);
 }
 
@@ -72,8 +99,13 @@ static void block_nvfp4(const float *x, gk_block_nvfp4 *y) {
         const uint8_t ue = fp32_to_ue4m3(amax / 6.0f);
         y->d[s] = ue;
         const float d = ue4m3_to_fp32_half(ue);
-        q[2 * s] = best_index_fp4(_mm256_loadu_ps(xb), d);
-        q[2 * s + 1] = best_index_fp4(_mm256_loadu_ps(xb + 8), d);
+        if (amax < d * 1048576.0f) {
+            q[2 * s] = best_index_fp4_near(_mm256_loadu_ps(xb), d);
+            q[2 * s + 1] = best_index_fp4_near(_mm256_loadu_ps(xb + 8), d);
+        } else {
+            q[2 * s] = best_index_fp4_scan(_mm256_loadu_ps(xb), d);
+            q[2 * s + 1] = best_index_fp4_scan(_mm256_loadu_ps(xb + 8), d);
+        }
     }
     /* qs[8 s + j] = index of 16 s + j | index of 16 s + 8 + j << 4 */
     __m256i b0 = pack32_u8(q), b1 = pack32_u8(q + 4); /* bytes of sub-blocks 0, 1 and 2, 3 */

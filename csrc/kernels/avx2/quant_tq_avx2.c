@@ -7,13 +7,24 @@
 /* Trits (int) lroundf(x * id) + 1 (0, 1, 2) of 8 values as int32 lanes. |x * id| <= 1 unless the
  * block max is so small that id = 1 / max overflows: then x * id is +-inf or NaN, and glibc's lroundf
  * returns LONG_MIN, whose low 32 bits are 0 (the reference's trit 1). */
-static inline vi trits8(const float *x, vf id) {
+static inline vi trits8_general(const float *x, vf id) {
     vf t = _mm256_mul_ps(_mm256_loadu_ps(x), id);
     vi r = _mm256_cvtps_epi32(v_round_away(t));
     vf wild = _mm256_cmp_ps(v_abs(t), _mm256_set1_ps(INFINITY), _CMP_NLT_UQ);
     r = _mm256_andnot_si256(_mm256_castps_si256(wild), r);
     return _mm256_add_epi32(r, _mm256_set1_epi32(1));
 }
+
+/* The same when id is finite, so that t = x * id is within [-1, 1] up to rounding: lroundf(t) is
+ * (t >= 0.5) - (t <= -0.5) (ties away from zero). */
+static inline vi trits8_finite(const float *x, vf id) {
+    vf t = _mm256_mul_ps(_mm256_loadu_ps(x), id);
+    vi up = _mm256_castps_si256(_mm256_cmp_ps(t, _mm256_set1_ps(0.5f), _CMP_GE_OQ));
+    vi down = _mm256_castps_si256(_mm256_cmp_ps(t, _mm256_set1_ps(-0.5f), _CMP_LE_OQ));
+    return _mm256_sub_epi32(_mm256_add_epi32(_mm256_set1_epi32(1), down), up);
+}
+
+#define trits8(x, id) (finite ? trits8_finite(x, id) : trits8_general(x, id))
 
 /* Base-3 value q (0..242) to the byte (q * 256 + 242) / 243 (the division as an exact multiply-shift
  * for these q: checked for all 243 of them). */
@@ -22,8 +33,7 @@ static inline vi trit_byte(vi q) {
     return _mm256_srli_epi32(_mm256_mullo_epi32(v, _mm256_set1_epi32(8631)), 21);
 }
 
-static void block_tq1_0(const float *x, gk_block_tq1_0 *y) {
-    const float d = absmax_n(x, GK_QK_K);
+static inline __attribute__((always_inline)) void block_tq1_0_impl(const float *x, gk_block_tq1_0 *y, float d, int finite) {
     const vf id = _mm256_set1_ps(d ? 1.0f / d : 0.0f);
     y->d = f16c_fp32_to_fp16(d);
     const vi three = _mm256_set1_epi32(3);
@@ -54,8 +64,7 @@ static void block_tq1_0(const float *x, gk_block_tq1_0 *y) {
     }
 }
 
-static void block_tq2_0(const float *x, gk_block_tq2_0 *y) {
-    const float d = absmax_n(x, GK_QK_K);
+static inline __attribute__((always_inline)) void block_tq2_0_impl(const float *x, gk_block_tq2_0 *y, float d, int finite) {
     const vf id = _mm256_set1_ps(d ? 1.0f / d : 0.0f);
     y->d = f16c_fp32_to_fp16(d);
     for (int c = 0; c < 2; ++c) { /* byte m of chunk c: trits 128 c + m + 32 n in bits 2n */
@@ -67,6 +76,19 @@ static void block_tq2_0(const float *x, gk_block_tq2_0 *y) {
         }
         _mm256_storeu_si256((vi *)(y->qs + 32 * c), q);
     }
+}
+
+/* 1 / d overflows for a block max below 2^-128: then the general path (see trits8_general). */
+static void block_tq1_0(const float *x, gk_block_tq1_0 *y) {
+    const float d = absmax_n(x, GK_QK_K);
+    if (d == 0.0f || isfinite(1.0f / d)) block_tq1_0_impl(x, y, d, 1);
+    else block_tq1_0_impl(x, y, d, 0);
+}
+
+static void block_tq2_0(const float *x, gk_block_tq2_0 *y) {
+    const float d = absmax_n(x, GK_QK_K);
+    if (d == 0.0f || isfinite(1.0f / d)) block_tq2_0_impl(x, y, d, 1);
+    else block_tq2_0_impl(x, y, d, 0);
 }
 
 size_t gk_quant_tq1_0_avx2(const float *x, void *vy, int64_t nrows, int64_t n_per_row, const float *imatrix) {
