@@ -5,9 +5,14 @@
  * w*diff*diff is first tabulated for every level (the same float operations as the scalar loop, so the
  * same values), then summed in the scalar order by a table lookup (vpermps) per element. The argmin keeps
  * the scalar rule: the smallest distance below FLT_MAX, the first candidate on ties.
+ * Scale trials (IQ2 / IQ3): 8 trial scales at a time, one per lane: levels, pattern keys (map gathered)
+ * and the two weighted sums are computed across trials, each lane in the scalar order; off-grid groups are
+ * snapped one by one, and the accept-if-better decisions replay the trials in order.
  * IQ1 split searches: the candidates (i1, i2) of one i1 are evaluated 8 values of i2 at a time with the
  * scalar formulas; a chunk with no candidate beating the running best (all compared against the same best,
- * as the scalar loop would) is skipped, any other chunk is replayed in scalar order. */
+ * as the scalar loop would) is skipped, any other chunk is replayed in scalar order.
+ * IQ1 sort: ranks from vector compares (count of smaller values plus equal ones before), i.e. the stable
+ * order of the scalar sort without its unpredictable branches. */
 #include <immintrin.h>
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /* The grid IQ quantizers (IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M), byte-identical to ggml's
  * quantize_<type> (ggml-quants.c) with and without an importance matrix, written once for every tier.
  *
- * The includer defines the search primitives first (iq_nb8, iq_nb4, iq_nb1, iq1s_split, iq1m_split: the
- * scalar ones of quant_iq_scalar.h, or SIMD ones that pick the same winners), then includes this file and
- * wraps the iq_rows_<type> drivers into its gk_quant_<type>_<isa> kernels. static inline only.
+ * The includer defines the search primitives first (iq_nb8, iq_nb4, iq_nb1, iq_trials, iq_sort, iq1s_split,
+ * iq1m_split: the scalar ones of quant_iq_scalar.h, or SIMD ones that pick the same winners), then includes
+ * this file and wraps the iq_rows_<type> drivers into its gk_quant_<type>_<isa> kernels. static inline only.
  *
  * IQ2 types: each group of 8 magnitudes gets levels 0..2 (values 1, 3, 5 times a scale); the level pattern
  * must be a point of the type's grid, so a pattern off the grid is replaced by its best neighbour. A trial
@@ -14,7 +14,9 @@
  * into three groups is found exhaustively, then groups of 8 are snapped to the 2048-point grid.
  *
  * Every float expression keeps ggml's operand order (the build uses -ffp-contract=off): the argmin/argmax
- * decisions, and so the bytes, depend on it. */
+ * decisions, and so the bytes, depend on it. (A ggml built with FMA contraction, e.g. -march=native with
+ * GCC's default -ffp-contract=fast, gives other bytes for IQ2_XXS, IQ2_XS and IQ3_XXS on some inputs; we
+ * match ggml's uncontracted reference, which is what the golden files hold.) */
 #ifndef GK_QUANT_IQ_IMPL_H
 #define GK_QUANT_IQ_IMPL_H
 #include <float.h>
