@@ -78,7 +78,7 @@ static inline __attribute__((always_inline)) __m512i gemv_nib(const uint8_t *q, 
 #define GEMV_ROW(OFF, NIBIDX, XS8, DECODE, EXTRA8, TAIL)                                              \
     {                                                                                              \
         __m512 acc = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps();                              \
-        __m256 acco = _mm256_setzero_ps();                                                         \
+        __m256 acco = _mm256_setzero_ps(), accx = _mm256_setzero_ps();                             \
         int64_t b0 = 0;                                                                            \
         for (; b0 + 8 <= nb; b0 += 8) {                                                            \
             const __m256 xs = XS8(b0);                                                             \
@@ -96,7 +96,7 @@ static inline __attribute__((always_inline)) __m512i gemv_nib(const uint8_t *q, 
                 else acc = _mm512_fmadd_ps(s2, _mm512_cvtepi32_ps(p), acc);                        \
             }                                                                                      \
         }                                                                                          \
-        float sum = _mm512_reduce_add_ps(_mm512_add_ps(acc, acc2)) - (float)(OFF) * gk_hsum(acco); \
+        float sum = _mm512_reduce_add_ps(_mm512_add_ps(acc, acc2)) - (float)(OFF) * gk_hsum(acco) + gk_hsum(accx); \
         for (int64_t b = b0; b < nb; b++) sum += (TAIL);                                          \
         out = sum;                                                                                 \
     }
