@@ -4,9 +4,11 @@
  * 4 times larger, is: see its kernel): each grid entry is stored as a 16-bit code
  * (2 bits per weight for the IQ2 grids, 3 bits for the IQ3 grids) and 32 entries are looked up at once
  * in registers with vpermi2w; vpmultishiftqb spreads each code over the bytes of its weights and vpermb
- * maps the small codes to grid values. Sign bytes come from ksigns with one vpermi2b (128-byte table) and
- * become a 64-bit mask that negates the activations. Products are summed with vpdpbusd, and the 32-weight
- * scales applied with vpdpwssd after packing the 32-bit sums to 16 bits (they are below 2^15).
+ * maps the small codes to grid values. The 7-bit sign fields (IQ2_XXS, IQ2_XS, IQ3_XXS) become ksigns
+ * bytes (field + parity bit) in scalar registers, which the vector units leave idle, and a 64-bit mask
+ * negates the activations (IQ2_S and IQ3_S store the sign bits as they are). Products are summed with
+ * vpdpbusd, and the group scales applied with vpdpwssd after packing the 32-bit sums to 16 bits (they are
+ * below 2^15).
  * Q8_K activations are within [-127, 127], so negating them never overflows.
  * The code tables below were generated from the grids in csrc/core/tables.c. */
 #include "vecdot_simd_avx512_vnni.h"
