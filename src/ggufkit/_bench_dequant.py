@@ -4,9 +4,16 @@ L3), ggufkit with one and two threads, gguf-py's numpy dequantizer, and the floa
 
 Used by ``ggufkit bench`` and benchmarks/table_dequantize.py; benchmarks/bench_dequantize.py runs
 pytest-benchmark groups over the same data.
+
+ggml side by side: set GGUFKIT_GGML_LIB to a shared library exporting ggml's ``dequantize_row_<type>``
+(for example ``gcc -O3 -march=native -fPIC -shared -I$GGML/include -I$GGML/src $GGML/src/ggml-quants.c
+stubs.c -lm``, with stubs for the few ggml.c helpers it references) and the table gains a column of
+ggml's to_float measured in the same run. Otherwise only the recorded baseline figures are shown.
 """
 from __future__ import annotations
 
+import ctypes
+import os
 import time
 
 import numpy as np
@@ -66,6 +73,27 @@ def make_data(t: GGMLType, rows: int, cols: int = COLS, seed: int = 0) -> np.nda
     return np.ascontiguousarray(np.tile(tile, (rows // TILE_ROWS, 1)))
 
 
+def _ggml_lib():
+    path = os.environ.get("GGUFKIT_GGML_LIB")
+    if not path:
+        return None
+    try:
+        return ctypes.CDLL(path)
+    except OSError:
+        return None
+
+
+def _ggml_fn(lib, t: GGMLType):
+    if lib is None or t.block_size == 1:
+        return None
+    name = "dequantize_row_" + t.name.lower().replace("_k", "_K")
+    fn = getattr(lib, name, None)
+    if fn is not None:
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
+        fn.restype = None
+    return fn
+
+
 def _best(fn, reps: int) -> float:
     best = float("inf")
     for _ in range(reps):
@@ -87,6 +115,7 @@ def run(quick: bool = False, types=None) -> list:
     out = _aligned_empty((rows, COLS), np.float32)  # as dequantize allocates it when out is None
     out.fill(1.0)  # touch every page once; non-zero fills: zero fills take a faster path on some CPUs
     results = []
+    lib = _ggml_lib()
     for t in (types or bench_types()):
         t = GGMLType.coerce(t)
         data = make_data(t, rows)
@@ -95,6 +124,10 @@ def run(quick: bool = False, types=None) -> list:
         one = _best(lambda: dequantize(data, t, out.shape, out=out, threads=1), reps)
         two = _best(lambda: dequantize(data, t, out.shape, out=out, threads=2), reps)
         fill = min(fill, _best(lambda: out.fill(1.0), reps))
+        gfn = _ggml_fn(lib, t)
+        ggml_now = None
+        if gfn is not None:
+            ggml_now = out.nbytes / _best(lambda: gfn(data.ctypes.data, out.ctypes.data, out.size), reps) / 1e9
         ref = None
         qt = getattr(gguf, "GGMLQuantizationType", None) if gguf else None
         if qt is not None and t.name in qt.__members__ and t.name not in ("F32", "Q8_1", "Q8_K", "Q1_0"):
@@ -114,6 +147,7 @@ def run(quick: bool = False, types=None) -> list:
             "fill_gbs": nbytes_out / fill / 1e9,
             "ggufpy_gbs_out": ref,
             "ggml_gbs_out": GGML_F32_OUT_GBS.get(t.name),
+            "ggml_now_gbs_out": ggml_now,
         })
     return results
 
@@ -124,16 +158,19 @@ def format_table(rows: list) -> str:
     r0 = rows[0]
     lines = [f"dequantize {r0['rows']} x {r0['cols']} to float32, GB/s (out = float32 written, in = quantized read); "
              f"fill = numpy float32 write bandwidth in the same run; ggml = its single-thread to_float (baseline file)",
-             "| type | 1t out | 1t in | 1t / fill | 2t out | 2t / 1t | ggml out | vs ggml | gguf-py out | vs gguf-py |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| type | 1t out | 1t in | 1t / fill | 2t out | 2t / 1t | ggml out (file) | vs ggml | ggml out (this run) "
+             "| vs ggml | gguf-py out | vs gguf-py |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     def num(v, fmt):
         return "-" if v is None else format(v, fmt)
 
     for r in rows:
         one, two, g, p = r["gbs_out_1t"], r["gbs_out_2t"], r["ggml_gbs_out"], r["ggufpy_gbs_out"]
+        gn = r.get("ggml_now_gbs_out")
         cells = [r["type"], num(one, ".1f"), num(r["gbs_in_1t"], ".2f"), num(one / r["fill_gbs"], ".0%"),
                  num(two, ".1f"), num(two / one, ".2f") + "x", num(g, ".1f"),
                  num(None if g is None else one / g, ".1f") + ("x" if g else ""),
+                 num(gn, ".1f"), num(None if gn is None else one / gn, ".1f") + ("x" if gn else ""),
                  num(p, ".2f"), num(None if p is None else one / p, ".0f") + ("x" if p else "")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -15,6 +15,7 @@
 #include "blocks.h"
 #include "tables.h"
 #include "../ref/vecdot_helpers.h"
+#include "ggufkit/gk_kernels.h"
 
 #define GK_AI static inline __attribute__((always_inline))
 #define GK_RMAX 4
@@ -501,6 +502,14 @@ GK_HALF_KERNEL(gk_k_bf16, gk_load_bf16x8, gk_bf16_to_fp32)
 
 /* ------------------------------------------------------------------ exported wrappers */
 
+/* m = 1 through a gemm entry: the tier's resolved vec_dot for the type (which may come from another
+ * file or family than this gemm), row by row. */
+static inline void gk_gemv_by_vecdot(int isa, int type, int64_t k, const void *w, size_t w_stride, int64_t n,
+                                     const void *a, float *c) {
+    const gk_vecdot_fn dot = gk_kernels(isa)->vecdot[type];
+    for (int64_t j = 0; j < n; j++) dot(k, c + j, (const char *)w + j * w_stride, a);
+}
+
 #define GK_X86_DEFINE_VECDOT(KERN, NAME, ISA)                                                     \
     void gk_vecdot_##NAME##_##ISA(int64_t n, float *s, const void *x, const void *y) {             \
         const void *a[1] = {y};                                                                    \
@@ -509,14 +518,12 @@ GK_HALF_KERNEL(gk_k_bf16, gk_load_bf16x8, gk_bf16_to_fp32)
 
 /* gemm by tiles: 4 weight rows x 4 activation rows; each weight row is decoded once per 4 x rows and
  * stays in L1 across them. */
-#define GK_X86_DEFINE(KERN, NAME, ISA)                                                             \
-    void gk_vecdot_##NAME##_##ISA(int64_t n, float *s, const void *x, const void *y) {             \
-        const void *a[1] = {y};                                                                    \
-        KERN(n, s, x, a, 1);                                                                       \
-    }                                                                                              \
+#define GK_X86_DEFINE(KERN, NAME, ISA, TYPE, ISA_ID) GK_X86_DEFINE_VECDOT(KERN, NAME, ISA) GK_X86_DEFINE_GEMM(KERN, NAME, ISA, TYPE, ISA_ID)
+#define GK_X86_DEFINE_GEMM(KERN, NAME, ISA, TYPE, ISA_ID)                                          \
     void gk_gemm_##NAME##_##ISA(int64_t k, const void *w, size_t w_stride, int64_t n,              \
                                 const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
         const char *wp = w, *ap = a;                                                               \
+        if (m == 1) { gk_gemv_by_vecdot(ISA_ID, TYPE, k, w, w_stride, n, a, c); return; }          \
         for (int64_t jt = 0; jt < n; jt += 4) {                                                    \
             const int64_t je = jt + 4 < n ? jt + 4 : n;                                            \
             for (int64_t i = 0; i < m; i += 4) {                                                   \
