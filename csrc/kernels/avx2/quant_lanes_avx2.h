@@ -119,7 +119,7 @@ static inline float absmax_n(const float *x, int n) { /* n a multiple of 8 */
 }
 
 /* ---- lane-parallel searches ------------------------------------------------------------------- */
-/* Each search below runs nv (1 or 2) independent sets of 8 lanes, interleaved so that the sums of one
+/* Each search below runs nv (1 to 4; n * nv <= 64) independent sets of 8 lanes, interleaved so that the sums of one
  * set hide the add latency of the other. Arrays are by element then set: xt[i * nv + v]. The callers
  * pass constants for nv, n, nmax and the flags, so everything is unrolled and specialized. */
 
@@ -130,7 +130,7 @@ static inline float absmax_n(const float *x, int n) { /* n a multiple of 8 */
 GK_ALWAYS_INLINE void qkx_lanes(int nv, int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out,
                                 vf *the_min_out, float rmin, float rdelta, int nstep, int use_mad, int qkx3) {
     const vf zero = _mm256_setzero_ps();
-    vf min[2], max[2], sum_w[2], sum_x[2], done[2], scale[2], best[2], iscale[2];
+    vf min[4], max[4], sum_w[4], sum_x[4], done[4], scale[4], best[4], iscale[4];
     for (int v = 0; v < nv; ++v) {
         min[v] = max[v] = xt[v];
         sum_w[v] = wt[v];
@@ -163,7 +163,7 @@ GK_ALWAYS_INLINE void qkx_lanes(int nv, int n, int nmax, const vf *xt, const vf 
     vf lbuf[64];
     for (int is = 0; nstep >= 1 && is <= nstep; ++is) {
         const vf num = _mm256_set1_ps(rmin + rdelta * is + nmax);
-        vf sl[2], sl2[2], sxl[2], live[2];
+        vf sl[4], sl2[4], sxl[4], live[4];
         int any = 0;
         for (int v = 0; v < nv; ++v) {
             iscale[v] = _mm256_div_ps(num, _mm256_sub_ps(max[v], min[v]));
@@ -180,7 +180,7 @@ GK_ALWAYS_INLINE void qkx_lanes(int nv, int n, int nmax, const vf *xt, const vf 
                 sl2[v] = _mm256_add_ps(sl2[v], _mm256_mul_ps(wl, lf));
                 sxl[v] = _mm256_add_ps(sxl[v], _mm256_mul_ps(wl, x));
             }
-        vf ts[2], tm[2], D[2], err[2];
+        vf ts[4], tm[4], D[4], err[4];
         for (int v = 0; v < nv; ++v) {
             D[v] = _mm256_sub_ps(_mm256_mul_ps(sum_w[v], sl2[v]), _mm256_mul_ps(sl[v], sl[v]));
             live[v] = _mm256_andnot_ps(done[v], V_GT(D[v], zero));
@@ -234,7 +234,7 @@ GK_ALWAYS_INLINE void absmax_lanes(int nv, int n, const vf *xt, vf *amax, vf *ma
 GK_ALWAYS_INLINE void qx_lanes(int nv, int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out) {
     const vf zero = _mm256_setzero_ps();
     const vi vnmax = _mm256_set1_epi32(nmax);
-    vf amax[2], max[2], done[2], sumlx[2], suml2[2], scale[2], best[2];
+    vf amax[4], max[4], done[4], sumlx[4], suml2[4], scale[4], best[4];
     absmax_lanes(nv, n, xt, amax, max);
     for (int v = 0; v < nv; ++v) {
         done[v] = V_LT(amax[v], _mm256_set1_ps(GK_GROUP_MAX_EPS));
@@ -259,7 +259,7 @@ GK_ALWAYS_INLINE void qx_lanes(int nv, int n, int nmax, const vf *xt, const vf *
     for (int is = -9; is <= 9; ++is) {
         if (is == 0) continue;
         const vf num = _mm256_set1_ps(-(nmax + 0.1f * is));
-        vf iscale[2];
+        vf iscale[4];
         for (int v = 0; v < nv; ++v) {
             iscale[v] = _mm256_div_ps(num, max[v]);
             sumlx[v] = suml2[v] = zero;
@@ -294,7 +294,7 @@ GK_ALWAYS_INLINE void qx_lanes(int nv, int n, int nmax, const vf *xt, const vf *
 /* make_q3_quants with do_rmse: Lt gets l + nmax. */
 GK_ALWAYS_INLINE void q3_lanes(int nv, int n, int nmax, const vf *xt, vi *Lt, vf *scale_out) {
     const vf zero = _mm256_setzero_ps();
-    vf amax[2], max[2], done[2], sumlx[2], suml2[2], active[2];
+    vf amax[4], max[4], done[4], sumlx[4], suml2[4], active[4];
     vi Lc[64];
     absmax_lanes(nv, n, xt, amax, max);
     for (int v = 0; v < nv; ++v) {
@@ -317,7 +317,7 @@ GK_ALWAYS_INLINE void q3_lanes(int nv, int n, int nmax, const vf *xt, vi *Lt, vf
         int any = 0;
         for (int v = 0; v < nv; ++v) any |= _mm256_movemask_ps(active[v]);
         if (!any) break;
-        vf changed[2];
+        vf changed[4];
         for (int v = 0; v < nv; ++v) changed[v] = zero;
         for (int i = 0; i < n; ++i)
             for (int v = 0; v < nv; ++v) {
