@@ -111,11 +111,6 @@ static inline void k4_scales(const uint8_t *q, float d, float dmin, float *dsc, 
     _mm256_storeu_ps(dm, _mm256_mul_ps(_mm256_set1_ps(dmin), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(m))));
 }
 
-/* y[0..32) = q * d - m, q unsigned bytes < 128 */
-static inline void store_32(float *y, __m256i q, float d, float m) {
-    store_2x16(y, q, d, m, d, m);
-}
-
 /* 16 bytes -> 16 int32 lanes (zero-extended) */
 static inline __m512i widen_u8(const uint8_t *p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p)); }
 
