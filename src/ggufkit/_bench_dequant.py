@@ -181,3 +181,68 @@ def format_table(rows: list) -> str:
                  num(p, ".2f"), num(None if p is None else one / p, ".0f") + ("x" if p else "")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- in-cache kernel speed
+
+INCACHE_FLOATS = 131072  # 512 KB of output: stays in L2, so this times the kernel, not the memory
+
+
+def _kernel_fn(lib, isa: int, t: GGMLType):
+    """Each tier's resolved dequant kernel, read from its kernel set (the dispatch table)."""
+    lib.gk_kernels.restype = ctypes.c_void_p
+    lib.gk_kernels.argtypes = [ctypes.c_int]
+    ks = lib.gk_kernels(isa)
+    ptr = ctypes.c_void_p.from_address(ks + ctypes.sizeof(ctypes.c_void_p) * int(t)).value
+    if not ptr:
+        return None
+    return ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)(ptr)
+
+
+def run_incache(types=None, rounds: int = 20, calls: int = 50) -> list:
+    """GB/s of float32 written by each tier's kernel (and ggml's, with GGUFKIT_GGML_LIB) on a 512 KB
+    output, called directly (no Python argument handling), best of ``rounds`` rounds of ``calls``."""
+    from . import _core, _testing
+    core = ctypes.CDLL(_core.__file__)
+    core.gk_isa_from_name.restype = ctypes.c_int
+    core.gk_isa_from_name.argtypes = [ctypes.c_char_p]
+    tiers = _testing.runnable_tiers()
+    ggml = _ggml_lib()
+    out = np.empty(INCACHE_FLOATS + 16, np.float32)
+    y = out[(-out.ctypes.data % 64) // 4:][:INCACHE_FLOATS]
+    results = []
+    for t in (types or bench_types()):
+        t = GGMLType.coerce(t)
+        rows = INCACHE_FLOATS // COLS
+        data = np.ascontiguousarray(make_data(t, TILE_ROWS)[:rows])
+        fns = {tier: _kernel_fn(core, core.gk_isa_from_name(tier.encode()), t) for tier in tiers}
+        fns["ggml"] = _ggml_fn(ggml, t)
+        best = {}
+        for _ in range(rounds):
+            for name, fn in fns.items():
+                if fn is None:
+                    continue
+                t0 = time.perf_counter()
+                for _ in range(calls):
+                    fn(data.ctypes.data, y.ctypes.data, y.size)
+                dt = (time.perf_counter() - t0) / calls
+                best[name] = min(best.get(name, float("inf")), dt)
+        row = {"type": t.name, "floats": INCACHE_FLOATS}
+        for name in list(tiers) + ["ggml"]:
+            row[name] = y.nbytes / best[name] / 1e9 if name in best else None
+        results.append(row)
+    return results
+
+
+def format_incache(rows: list) -> str:
+    if not rows:
+        return "(no rows)"
+    names = [k for k in rows[0] if k not in ("type", "floats")]
+    lines = [f"dequantize kernels in cache ({rows[0]['floats'] * 4 // 1024} KB of float32 out per call), GB/s written",
+             "| type | " + " | ".join(names) + " | best / ggml |", "|---|" + "---:|" * (len(names) + 1)]
+    for r in rows:
+        cells = ["-" if r[n] is None else f"{r[n]:.1f}" for n in names]
+        ours = max((r[n] for n in names if n != "ggml" and r[n] is not None), default=None)
+        ratio = "-" if r.get("ggml") is None or ours is None else f"{ours / r['ggml']:.1f}x"
+        lines.append(f"| {r['type']} | " + " | ".join(cells) + f" | {ratio} |")
+    return "\n".join(lines)
