@@ -111,39 +111,52 @@ static inline void k4_scales(const uint8_t *q, float d, float dmin, float *dsc, 
     _mm256_storeu_ps(dm, _mm256_mul_ps(_mm256_set1_ps(dmin), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(m))));
 }
 
-/* y[0..32) = q * d - m, q unsigned bytes < 128 */
-static inline void store_32(float *y, __m256i q, float d, float m) {
-    store_2x16(y, q, d, m, d, m);
+/* 16 bytes -> 16 int32 lanes (zero-extended) */
+static inline __m512i widen_u8(const uint8_t *p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p)); }
+
+/* y[0..16) = d * q - m for 16 int32 lanes */
+static inline void store16_dm(float *y, __m512i q, __m512 d, __m512 m) {
+    _mm512_storeu_ps(y, _mm512_sub_ps(_mm512_mul_ps(d, _mm512_cvtepi32_ps(q)), m));
 }
 
+/* Q4_K / Q5_K: the 32 packed bytes of a sub-block pair are widened once to int32 lanes; the low nibbles
+ * are sub-block j, the high nibbles sub-block j + 1 (and Q5_K's fifth bits come from qh widened once
+ * per super-block, tested under mask registers). */
 void gk_dequant_q4_K_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_q4_K *x = (const gk_block_q4_K *)vx;
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m512i m4 = _mm512_set1_epi32(0x0F);
     float dsc[8], dm[8];
     for (int64_t i = 0; i < n / GK_QK_K; i++) {
         k4_scales(x[i].scales, half_to_float(x[i].d), half_to_float(x[i].dmin), dsc, dm);
         for (int j = 0; j < 8; j += 2, y += 64) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *)(x[i].qs + 16 * j));
-            store_32(y, _mm256_and_si256(q, m4), dsc[j], dm[j]);
-            store_32(y + 32, srli_epi8(q, 4, m4), dsc[j + 1], dm[j + 1]);
+            const __m512 d1 = _mm512_set1_ps(dsc[j]), m1 = _mm512_set1_ps(dm[j]);
+            const __m512 d2 = _mm512_set1_ps(dsc[j + 1]), m2 = _mm512_set1_ps(dm[j + 1]);
+            for (int k = 0; k < 32; k += 16) {
+                const __m512i v = widen_u8(x[i].qs + 16 * j + k);
+                store16_dm(y + k, _mm512_and_si512(v, m4), d1, m1);
+                store16_dm(y + 32 + k, _mm512_srli_epi32(v, 4), d2, m2);
+            }
         }
     }
 }
 
 void gk_dequant_q5_K_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_q5_K *x = (const gk_block_q5_K *)vx;
-    const __m256i m4 = _mm256_set1_epi8(0x0F), sixteen = _mm256_set1_epi8(16);
+    const __m512i m4 = _mm512_set1_epi32(0x0F), sixteen = _mm512_set1_epi32(16);
     float dsc[8], dm[8];
     for (int64_t i = 0; i < n / GK_QK_K; i++) {
         k4_scales(x[i].scales, half_to_float(x[i].d), half_to_float(x[i].dmin), dsc, dm);
-        const __m256i qh = _mm256_loadu_si256((const __m256i *)x[i].qh);
+        const __m512i qh[2] = {widen_u8(x[i].qh), widen_u8(x[i].qh + 16)};
         for (int j = 0; j < 8; j += 2, y += 64) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *)(x[i].qs + 16 * j));
-            const __m256i u1 = _mm256_set1_epi8((char)(1 << j)), u2 = _mm256_set1_epi8((char)(2 << j));
-            const __m256i h1 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, u1), u1), sixteen);
-            const __m256i h2 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, u2), u2), sixteen);
-            store_32(y, _mm256_or_si256(_mm256_and_si256(q, m4), h1), dsc[j], dm[j]);
-            store_32(y + 32, _mm256_or_si256(srli_epi8(q, 4, m4), h2), dsc[j + 1], dm[j + 1]);
+            const __m512 d1 = _mm512_set1_ps(dsc[j]), m1 = _mm512_set1_ps(dm[j]);
+            const __m512 d2 = _mm512_set1_ps(dsc[j + 1]), m2 = _mm512_set1_ps(dm[j + 1]);
+            const __m512i u1 = _mm512_set1_epi32(1 << j), u2 = _mm512_set1_epi32(2 << j);
+            for (int k = 0; k < 2; k++) {
+                const __m512i v = widen_u8(x[i].qs + 16 * j + 16 * k);
+                const __m512i lo = _mm512_and_si512(v, m4), hi = _mm512_srli_epi32(v, 4);
+                store16_dm(y + 16 * k, _mm512_mask_or_epi32(lo, _mm512_test_epi32_mask(qh[k], u1), lo, sixteen), d1, m1);
+                store16_dm(y + 32 + 16 * k, _mm512_mask_or_epi32(hi, _mm512_test_epi32_mask(qh[k], u2), hi, sixteen), d2, m2);
+            }
         }
     }
 }
