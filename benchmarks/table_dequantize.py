@@ -1,5 +1,5 @@
 """Print the dequantize benchmark table (see ggufkit/_bench_dequant.py). Usage:
-    python benchmarks/table_dequantize.py [--quick] [TYPE ...]
+    python benchmarks/table_dequantize.py [--quick] [--reps N] [TYPE ...]
 """
 import argparse
 
@@ -9,9 +9,10 @@ from ggufkit import _bench_dequant
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="a 1024-row tensor, fewer repetitions")
+    ap.add_argument("--reps", type=int, default=None, help="best of this many runs (default 3, quick 2)")
     ap.add_argument("types", nargs="*", help="type names (default: every type)")
     args = ap.parse_args()
-    rows = _bench_dequant.run(quick=args.quick, types=args.types or None)
+    rows = _bench_dequant.run(quick=args.quick, types=args.types or None, reps=args.reps)
     print(_bench_dequant.format_table(rows))
 
 

@@ -126,3 +126,23 @@ def test_random_inputs_never_crash_and_agree_across_tiers(name, pool, seed, rows
     assert ref.shape == (rows, GGMLType.coerce(t).row_bytes(n))
     for tier in TIERS[1:]:
         np.testing.assert_array_equal(_testing.kernels(tier).quantize(x, t, imatrix=im, threads=1), ref)
+
+
+@pytest.mark.parametrize("name", IQ_TYPES)
+def test_tiers_agree_on_tie_heavy_inputs(name):
+    # Few distinct values (small integers, scaled): many exact ties between candidate grid points and
+    # between splits, where a SIMD search must still pick the scalar loop's first winner.
+    rng = np.random.default_rng(7)
+    x = np.concatenate([rng.integers(-3, 4, (6, 512)).astype(np.float32) * np.float32(s)
+                        for s in (0.25, 1.0, 3.0)])
+    x[0, :256] = 1.0
+    x[1, 256:] = 0.0
+    im_choices = [None, np.ones(512, np.float32), np.repeat(np.float32([1, 2, 0, 4]), 128)]
+    t = name.upper()
+    for im in im_choices:
+        if im is None and name in NEEDS_IMATRIX:
+            continue
+        ref = _testing.kernels("ref").quantize(x, t, imatrix=im, threads=1)
+        for tier in TIERS[1:]:
+            np.testing.assert_array_equal(_testing.kernels(tier).quantize(x, t, imatrix=im, threads=1), ref,
+                                          err_msg=f"{tier} imatrix={'no' if im is None else 'yes'}")

@@ -4,7 +4,6 @@ what was written, and what gguf-py's reader reports. Plus hypothesis round trips
 import math
 import struct
 
-import gguf
 import numpy as np
 import pytest
 from gguf import GGMLQuantizationType as Q

@@ -103,7 +103,7 @@ def _best(fn, reps: int) -> float:
     return best
 
 
-def run(quick: bool = False, types=None) -> list:
+def run(quick: bool = False, types=None, reps=None) -> list:
     from ._dequantize import dequantize, _aligned_empty
     try:
         import gguf
@@ -111,7 +111,7 @@ def run(quick: bool = False, types=None) -> list:
     except ImportError:  # test-only dependency
         gguf = None
     rows = QUICK_ROWS if quick else ROWS
-    reps = 2 if quick else 3
+    reps = reps or (2 if quick else 3)
     out = _aligned_empty((rows, COLS), np.float32)  # as dequantize allocates it when out is None
     out.fill(1.0)  # touch every page once; non-zero fills: zero fills take a faster path on some CPUs
     results = []
@@ -119,15 +119,22 @@ def run(quick: bool = False, types=None) -> list:
     for t in (types or bench_types()):
         t = GGMLType.coerce(t)
         data = make_data(t, rows)
-        # the write bandwidth in the same breath as our figures: the machine is shared and noisy
-        fill = _best(lambda: out.fill(1.0), reps)
-        one = _best(lambda: dequantize(data, t, out.shape, out=out, threads=1), reps)
-        two = _best(lambda: dequantize(data, t, out.shape, out=out, threads=2), reps)
-        fill = min(fill, _best(lambda: out.fill(1.0), reps))
         gfn = _ggml_fn(lib, t)
-        ggml_now = None
+        # Interleaved: each round times the fill, ours (1 and 2 threads) and ggml back to back, and each
+        # keeps its best round, so that a noisy neighbour on a shared machine hits them all alike.
+        jobs = {
+            "fill": lambda: out.fill(1.0),
+            "one": lambda: dequantize(data, t, out.shape, out=out, threads=1),
+            "two": lambda: dequantize(data, t, out.shape, out=out, threads=2),
+        }
         if gfn is not None:
-            ggml_now = out.nbytes / _best(lambda: gfn(data.ctypes.data, out.ctypes.data, out.size), reps) / 1e9
+            jobs["ggml"] = lambda: gfn(data.ctypes.data, out.ctypes.data, out.size)
+        best = {k: float("inf") for k in jobs}
+        for _ in range(reps):
+            for k, fn in jobs.items():
+                best[k] = min(best[k], _best(fn, 1))
+        fill, one, two = best["fill"], best["one"], best["two"]
+        ggml_now = out.nbytes / best["ggml"] / 1e9 if gfn is not None else None
         ref = None
         qt = getattr(gguf, "GGMLQuantizationType", None) if gguf else None
         if qt is not None and t.name in qt.__members__ and t.name not in ("F32", "Q8_1", "Q8_K", "Q1_0"):

@@ -14,7 +14,6 @@ import types
 import numpy as np
 
 from . import _core
-from ._errors import GGUFError
 from ._types import GGMLType, GGUFValueType
 
 __all__ = ["GGUFFile", "Tensor", "open"]

@@ -282,7 +282,10 @@ cdef class StringArray:
         if rc != 0:
             free(o)
             raise _gguf_error("string array goes past the end of the file", self.first)
-        self.offs = o
+        if self.offs != NULL:  # another thread built it while the GIL was released
+            free(o)
+        else:
+            self.offs = o
         return 0
 
     def __len__(self):

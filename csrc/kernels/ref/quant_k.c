@@ -380,16 +380,16 @@ static void finish_q2_K(const float *x, gk_block_q2_K *y, uint8_t *L, float dm, 
     pack_2bit(L, y->qs);
 }
 
+/* Every type below is search, scales, finish: the search finds the sub-block scales (and mins) and
+ * first quants L; "scales" (exported: SIMD tiers reuse it after their own search) quantizes those
+ * scales into the block; finish requantizes with the stored scales and packs. */
+
 /* ---- Q2_K ----------------------------------------------------------------------------------- */
 
-static void block_q2_K(const float *x, gk_block_q2_K *y) {
-    uint8_t L[GK_QK_K], Laux[16];
-    float weights[16], mins[GK_QK_K / 16], scales[GK_QK_K / 16];
+void gk_q2_K_scales_ref(gk_block_q2_K *y, const float *scales, const float *mins) {
     const float q4scale = 15.f;
     float max_scale = 0, max_min = 0;
     for (int j = 0; j < GK_QK_K / 16; ++j) {
-        for (int l = 0; l < 16; ++l) weights[l] = fabsf(x[16 * j + l]);
-        scales[j] = gk_make_qkx2_quants_ref(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], Laux, -0.5f, 0.1f, 15, 1);
         if (scales[j] > max_scale) max_scale = scales[j];
         if (mins[j] > max_min) max_min = mins[j];
     }
@@ -411,11 +411,30 @@ static void block_q2_K(const float *x, gk_block_q2_K *y) {
     } else {
         y->dmin = gk_fp32_to_fp16(0.f);
     }
+}
+
+void gk_q2_K_scales_imatrix_ref(gk_block_q2_K *y, const float *scales, const float *mins, const float *sw) {
+    uint8_t Ls[GK_QK_K / 16], Lm[GK_QK_K / 16];
+    float dm = gk_make_qp_quants_ref(GK_QK_K / 16, 15, scales, Ls, sw);
+    float mm = gk_make_qp_quants_ref(GK_QK_K / 16, 15, mins, Lm, sw);
+    y->d = gk_fp32_to_fp16(dm);
+    y->dmin = gk_fp32_to_fp16(mm);
+    for (int j = 0; j < GK_QK_K / 16; ++j) y->scales[j] = Ls[j] | (Lm[j] << 4);
+}
+
+static void block_q2_K(const float *x, gk_block_q2_K *y) {
+    uint8_t L[GK_QK_K], Laux[16];
+    float weights[16], mins[GK_QK_K / 16], scales[GK_QK_K / 16];
+    for (int j = 0; j < GK_QK_K / 16; ++j) {
+        for (int l = 0; l < 16; ++l) weights[l] = fabsf(x[16 * j + l]);
+        scales[j] = gk_make_qkx2_quants_ref(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], Laux, -0.5f, 0.1f, 15, 1);
+    }
+    gk_q2_K_scales_ref(y, scales, mins);
     finish_q2_K(x, y, L, gk_fp16_to_fp32(y->d), gk_fp16_to_fp32(y->dmin));
 }
 
 static void block_q2_K_imatrix(const float *x, gk_block_q2_K *y, const float *qw_block) {
-    uint8_t L[GK_QK_K], Laux[16], Ls[GK_QK_K / 16], Lm[GK_QK_K / 16];
+    uint8_t L[GK_QK_K], Laux[16];
     float mins[GK_QK_K / 16], scales[GK_QK_K / 16], sw[GK_QK_K / 16], weight[16];
     memset(sw, 0, sizeof sw);
     float sumx2 = 0;
@@ -427,11 +446,7 @@ static void block_q2_K_imatrix(const float *x, gk_block_q2_K *y, const float *qw
         for (int l = 0; l < GK_QK_K / 16; ++l) sw[j] += weight[l];
         scales[j] = gk_make_qkx3_quants_ref(16, 3, x + 16 * j, weight, L + 16 * j, &mins[j], Laux, -0.9f, 0.05f, 36, 0);
     }
-    float dm = gk_make_qp_quants_ref(GK_QK_K / 16, 15, scales, Ls, sw);
-    float mm = gk_make_qp_quants_ref(GK_QK_K / 16, 15, mins, Lm, sw);
-    y->d = gk_fp32_to_fp16(dm);
-    y->dmin = gk_fp32_to_fp16(mm);
-    for (int j = 0; j < GK_QK_K / 16; ++j) y->scales[j] = Ls[j] | (Lm[j] << 4);
+    gk_q2_K_scales_imatrix_ref(y, scales, mins, sw);
     finish_q2_K(x, y, L, gk_fp16_to_fp32(y->d), gk_fp16_to_fp32(y->dmin));
 }
 
@@ -470,12 +485,9 @@ static void finish_q3_K(const float *x, gk_block_q3_K *y, int8_t *L) {
     pack_2bit((const uint8_t *)L, y->qs);
 }
 
-static void block_q3_K(const float *x, gk_block_q3_K *y) {
-    int8_t L[GK_QK_K];
-    float scales[GK_QK_K / 16];
+void gk_q3_K_scales_ref(gk_block_q3_K *y, const float *scales) {
     float max_scale = 0, amax = 0;
     for (int j = 0; j < GK_QK_K / 16; ++j) {
-        scales[j] = gk_make_q3_quants_ref(16, 4, x + 16 * j, L + 16 * j, 1);
         float scale = fabsf(scales[j]);
         if (scale > amax) { amax = scale; max_scale = scales[j]; }
     }
@@ -491,11 +503,26 @@ static void block_q3_K(const float *x, gk_block_q3_K *y) {
     } else {
         y->d = gk_fp32_to_fp16(0.f);
     }
+}
+
+void gk_q3_K_scales_imatrix_ref(gk_block_q3_K *y, const float *scales, const float *sw) {
+    int8_t Ls[GK_QK_K / 16];
+    memset(y->scales, 0, 12);
+    float d_block = gk_make_qx_quants_ref(GK_QK_K / 16, 32, scales, Ls, 1, sw);
+    for (int j = 0; j < GK_QK_K / 16; ++j) set_scale_q3_K(y->scales, j, Ls[j]);
+    y->d = gk_fp32_to_fp16(d_block);
+}
+
+static void block_q3_K(const float *x, gk_block_q3_K *y) {
+    int8_t L[GK_QK_K];
+    float scales[GK_QK_K / 16];
+    for (int j = 0; j < GK_QK_K / 16; ++j) scales[j] = gk_make_q3_quants_ref(16, 4, x + 16 * j, L + 16 * j, 1);
+    gk_q3_K_scales_ref(y, scales);
     finish_q3_K(x, y, L);
 }
 
 static void block_q3_K_imatrix(const float *x, gk_block_q3_K *y, const float *qw_block) {
-    int8_t L[GK_QK_K], Ls[GK_QK_K / 16];
+    int8_t L[GK_QK_K];
     float scales[GK_QK_K / 16], weight[16], sw[GK_QK_K / 16];
     float sumx2 = 0;
     for (int j = 0; j < GK_QK_K; ++j) sumx2 += x[j] * x[j];
@@ -508,10 +535,7 @@ static void block_q3_K_imatrix(const float *x, gk_block_q3_K *y, const float *qw
         sw[j] = sumw;
         scales[j] = gk_make_qx_quants_ref(16, 4, x + 16 * j, L + 16 * j, 1, weight);
     }
-    memset(y->scales, 0, 12);
-    float d_block = gk_make_qx_quants_ref(GK_QK_K / 16, 32, scales, Ls, 1, sw);
-    for (int j = 0; j < GK_QK_K / 16; ++j) set_scale_q3_K(y->scales, j, Ls[j]);
-    y->d = gk_fp32_to_fp16(d_block);
+    gk_q3_K_scales_imatrix_ref(y, scales, sw);
     finish_q3_K(x, y, L);
 }
 
@@ -555,19 +579,10 @@ static void pack_q5_K(const uint8_t *L, uint8_t *ql, uint8_t *qh) {
     }
 }
 
-/* The sub-block search of Q4_K / Q5_K without imatrix (nmax 15 or 31), then the 6-bit scales;
- * fills L (values not yet requantized) and returns d, dmin through y. */
-static void scales_k4(const float *x, uint8_t *yscales, gk_half *yd, gk_half *ydmin, int nmax, float rmin,
-                      int nstep, uint8_t *L) {
-    uint8_t Laux[32];
-    float weights[32], mins[GK_QK_K / 32], scales[GK_QK_K / 32];
+/* 6-bit scales and mins of Q4_K / Q5_K without imatrix: relative to the largest ones. */
+void gk_k4_scales_ref(const float *scales, const float *mins, uint8_t *yscales, gk_half *yd, gk_half *ydmin) {
     float max_scale = 0, max_min = 0;
     for (int j = 0; j < GK_QK_K / 32; ++j) {
-        float sum_x2 = 0;
-        for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
-        float av_x = sqrtf(sum_x2 / 32);
-        for (int l = 0; l < 32; ++l) weights[l] = av_x + fabsf(x[32 * j + l]);
-        scales[j] = gk_make_qkx2_quants_ref(32, nmax, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, rmin, 0.1f, nstep, 0);
         if (scales[j] > max_scale) max_scale = scales[j];
         if (mins[j] > max_min) max_min = mins[j];
     }
@@ -584,12 +599,47 @@ static void scales_k4(const float *x, uint8_t *yscales, gk_half *yd, gk_half *yd
     *ydmin = gk_fp32_to_fp16(max_min / 63.f);
 }
 
-/* The imatrix search of Q4_K / Q5_K (ggml uses it also for no imatrix through *_impl, but
- * quantize_<type> only calls *_impl with an imatrix). */
-static void scales_k4_imatrix(const float *x, const float *qw_block, uint8_t *yscales, gk_half *yd, gk_half *ydmin,
-                              int nmax, uint8_t *L) {
-    uint8_t Laux[32], Ls[GK_QK_K / 32], Lm[GK_QK_K / 32];
-    float weights[32], sw[GK_QK_K / 32], mins[GK_QK_K / 32], scales[GK_QK_K / 32];
+/* With imatrix: weighted search of the 6-bit scales and mins (ggml clamps to 63 for Q5_K only;
+ * make_qp_quants keeps them <= 63 anyway for finite input). */
+void gk_k4_scales_imatrix_ref(const float *scales, const float *mins, const float *sw, int nmax, uint8_t *yscales,
+                              gk_half *yd, gk_half *ydmin) {
+    uint8_t Ls[GK_QK_K / 32], Lm[GK_QK_K / 32];
+    float d_block = gk_make_qp_quants_ref(GK_QK_K / 32, 63, scales, Ls, sw);
+    float m_block = gk_make_qp_quants_ref(GK_QK_K / 32, 63, mins, Lm, sw);
+    for (int j = 0; j < GK_QK_K / 32; ++j)
+        pack_scales_k4(yscales, j, nmax == 31 ? GK_MIN(63, Ls[j]) : Ls[j], nmax == 31 ? GK_MIN(63, Lm[j]) : Lm[j]);
+    *yd = gk_fp32_to_fp16(d_block);
+    *ydmin = gk_fp32_to_fp16(m_block);
+}
+
+static void finish_q4_K(const float *x, gk_block_q4_K *y, uint8_t *L) {
+    requant_k4(x, y->scales, gk_fp16_to_fp32(y->d), gk_fp16_to_fp32(y->dmin), 15, L);
+    pack_q4_K(L, y->qs);
+}
+
+static void finish_q5_K(const float *x, gk_block_q5_K *y, uint8_t *L) {
+    requant_k4(x, y->scales, gk_fp16_to_fp32(y->d), gk_fp16_to_fp32(y->dmin), 31, L);
+    pack_q5_K(L, y->qs, y->qh);
+}
+
+/* The sub-block search of Q4_K / Q5_K (nmax 15 or 31): scales, mins, sub-block weight sums, L. */
+static void search_k4(const float *x, const float *qw_block, int nmax, float *scales, float *mins, float *sw,
+                      uint8_t *L) {
+    uint8_t Laux[32];
+    float weights[32];
+    if (!qw_block) {
+        const float rmin = nmax == 15 ? -1.f : -0.5f;
+        const int nstep = nmax == 15 ? 20 : 15;
+        for (int j = 0; j < GK_QK_K / 32; ++j) {
+            float sum_x2 = 0;
+            for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
+            float av_x = sqrtf(sum_x2 / 32);
+            for (int l = 0; l < 32; ++l) weights[l] = av_x + fabsf(x[32 * j + l]);
+            scales[j] = gk_make_qkx2_quants_ref(32, nmax, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, rmin, 0.1f,
+                                                nstep, 0);
+        }
+        return;
+    }
     float sum_x2 = 0;
     for (int l = 0; l < GK_QK_K; ++l) sum_x2 += x[l] * x[l];
     float sigma2 = 2 * sum_x2 / GK_QK_K;
@@ -601,51 +651,47 @@ static void scales_k4_imatrix(const float *x, const float *qw_block, uint8_t *ys
         sw[j] = sumw;
         scales[j] = gk_make_qkx3_quants_ref(32, nmax, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, -0.9f, 0.05f, 36, 0);
     }
-    float d_block = gk_make_qp_quants_ref(GK_QK_K / 32, 63, scales, Ls, sw);
-    float m_block = gk_make_qp_quants_ref(GK_QK_K / 32, 63, mins, Lm, sw);
-    /* ggml clamps to 63 for Q5_K only (make_qp_quants already keeps them <= 63 for finite input). */
-    for (int j = 0; j < GK_QK_K / 32; ++j)
-        pack_scales_k4(yscales, j, nmax == 31 ? GK_MIN(63, Ls[j]) : Ls[j], nmax == 31 ? GK_MIN(63, Lm[j]) : Lm[j]);
-    *yd = gk_fp32_to_fp16(d_block);
-    *ydmin = gk_fp32_to_fp16(m_block);
 }
 
 static void block_q4_K(const float *x, gk_block_q4_K *y, const float *qw) {
     uint8_t L[GK_QK_K];
-    if (qw) scales_k4_imatrix(x, qw, y->scales, &y->d, &y->dmin, 15, L);
-    else scales_k4(x, y->scales, &y->d, &y->dmin, 15, -1.f, 20, L);
-    requant_k4(x, y->scales, gk_fp16_to_fp32(y->d), gk_fp16_to_fp32(y->dmin), 15, L);
-    pack_q4_K(L, y->qs);
+    float scales[8], mins[8], sw[8];
+    search_k4(x, qw, 15, scales, mins, sw, L);
+    if (qw) gk_k4_scales_imatrix_ref(scales, mins, sw, 15, y->scales, &y->d, &y->dmin);
+    else gk_k4_scales_ref(scales, mins, y->scales, &y->d, &y->dmin);
+    finish_q4_K(x, y, L);
 }
 
 static void block_q5_K(const float *x, gk_block_q5_K *y, const float *qw) {
     uint8_t L[GK_QK_K];
-    if (qw) scales_k4_imatrix(x, qw, y->scales, &y->d, &y->dmin, 31, L);
-    else scales_k4(x, y->scales, &y->d, &y->dmin, 31, -0.5f, 15, L);
-    requant_k4(x, y->scales, gk_fp16_to_fp32(y->d), gk_fp16_to_fp32(y->dmin), 31, L);
-    pack_q5_K(L, y->qs, y->qh);
+    float scales[8], mins[8], sw[8];
+    search_k4(x, qw, 31, scales, mins, sw, L);
+    if (qw) gk_k4_scales_imatrix_ref(scales, mins, sw, 31, y->scales, &y->d, &y->dmin);
+    else gk_k4_scales_ref(scales, mins, y->scales, &y->d, &y->dmin);
+    finish_q5_K(x, y, L);
 }
 
 /* ---- Q6_K ----------------------------------------------------------------------------------- */
 
-static void block_q6_K(const float *x, gk_block_q6_K *y, const float *qw_block) {
-    int8_t L[GK_QK_K];
-    float scales[GK_QK_K / 16];
+/* Returns 0 (block all zero, written) or 1 (y->d and y->scales set: requantize and pack next). */
+int gk_q6_K_scales_ref(gk_block_q6_K *y, const float *scales) {
     float max_scale = 0, max_abs_scale = 0;
     for (int ib = 0; ib < GK_QK_K / 16; ++ib) {
-        const float scale = gk_make_qx_quants_ref(16, 32, x + 16 * ib, L + 16 * ib, 1, qw_block ? qw_block + 16 * ib : NULL);
-        scales[ib] = scale;
-        const float abs_scale = fabsf(scale);
-        if (abs_scale > max_abs_scale) { max_abs_scale = abs_scale; max_scale = scale; }
+        const float abs_scale = fabsf(scales[ib]);
+        if (abs_scale > max_abs_scale) { max_abs_scale = abs_scale; max_scale = scales[ib]; }
     }
     if (max_abs_scale < GK_GROUP_MAX_EPS) {
         memset(y, 0, sizeof *y);
         y->d = gk_fp32_to_fp16(0.f);
-        return;
+        return 0;
     }
     float iscale = -128.f / max_scale;
     y->d = gk_fp32_to_fp16(1 / iscale);
     for (int ib = 0; ib < GK_QK_K / 16; ++ib) y->scales[ib] = GK_MIN(127, gk_nearest_int(iscale * scales[ib]));
+    return 1;
+}
+
+static void finish_q6_K(const float *x, gk_block_q6_K *y, int8_t *L) {
     for (int j = 0; j < GK_QK_K / 16; ++j) {
         float d = gk_fp16_to_fp32(y->d) * y->scales[j];
         if (!d) continue;
@@ -669,6 +715,14 @@ static void block_q6_K(const float *x, gk_block_q6_K *y, const float *qw_block) 
         ql += 64;
         qh += 32;
     }
+}
+
+static void block_q6_K(const float *x, gk_block_q6_K *y, const float *qw_block) {
+    int8_t L[GK_QK_K];
+    float scales[GK_QK_K / 16];
+    for (int ib = 0; ib < GK_QK_K / 16; ++ib)
+        scales[ib] = gk_make_qx_quants_ref(16, 32, x + 16 * ib, L + 16 * ib, 1, qw_block ? qw_block + 16 * ib : NULL);
+    if (gk_q6_K_scales_ref(y, scales)) finish_q6_K(x, y, L);
 }
 
 /* ---- the kernels ---------------------------------------------------------------------------- */

@@ -32,4 +32,17 @@ float gk_make_qkx3_quants_ref(int n, int nmax, const float *x, const float *weig
                               float *the_min, uint8_t *Laux, float rmin, float rdelta, int nstep, int use_mad);
 float gk_make_qp_quants_ref(int n, int nmax, const float *x, uint8_t *L, const float *quant_weights);
 
+
+/* The scale quantization of the K quantizers (quant_k.c): from the sub-block scales (and mins, and
+ * for the imatrix paths the sub-block weight sums sw) found by a search, set the block's d (dmin) and
+ * packed sub-block scales. SIMD tiers reuse them between their own search and requantization. */
+void gk_q2_K_scales_ref(gk_block_q2_K *y, const float *scales, const float *mins);
+void gk_q2_K_scales_imatrix_ref(gk_block_q2_K *y, const float *scales, const float *mins, const float *sw);
+void gk_q3_K_scales_ref(gk_block_q3_K *y, const float *scales);
+void gk_q3_K_scales_imatrix_ref(gk_block_q3_K *y, const float *scales, const float *sw);
+void gk_k4_scales_ref(const float *scales, const float *mins, uint8_t *yscales, gk_half *yd, gk_half *ydmin);
+void gk_k4_scales_imatrix_ref(const float *scales, const float *mins, const float *sw, int nmax, uint8_t *yscales,
+                              gk_half *yd, gk_half *ydmin);
+int gk_q6_K_scales_ref(gk_block_q6_K *y, const float *scales); /* 0: all-zero block, fully written */
+
 #endif

@@ -1,0 +1,223 @@
+/* vec_dot of the IQ2/IQ3/IQ1 grid types with Q8_K activations, AVX2.
+ *
+ * Grid entries are loaded with scalar loads (gathers are slower on the CPUs we target); signs come from the
+ * 64-bit sign-mask table gk_ksigns64 (0xff where the weight is negative) or from bit masks, and are applied
+ * to the activations, so maddubs can multiply the unsigned grid bytes with signed activation bytes.
+ * Q8_K activations are within [-127, 127], so flipping their sign never overflows. */
+#include "vecdot_simd_avx2.h"
+#include "blocks.h"
+#include "tables.h"
+
+/* madd weights: 16-bit lanes 0..7 scaled by lo, 8..15 by hi (one scale per 16 weights). */
+static inline __m256i scale2(int lo, int hi) {
+    return _mm256_set_m128i(_mm_set1_epi16((short)hi), _mm_set1_epi16((short)lo));
+}
+
+void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_xxs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const uint8_t *q2 = (const uint8_t *)x[i].qs;
+        const int8_t *q8 = y[i].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint32_t g = gk_vd_load32(q2 + 8 * ib), a = gk_vd_load32(q2 + 8 * ib + 4);
+            const __m256i grid = gk_vd_set4(gk_iq2xxs_grid[g & 255], gk_iq2xxs_grid[(g >> 8) & 255],
+                                            gk_iq2xxs_grid[(g >> 16) & 255], gk_iq2xxs_grid[g >> 24]);
+            const __m256i sign = gk_vd_set4(gk_ksigns64[a & 127], gk_ksigns64[(a >> 7) & 127],
+                                            gk_ksigns64[(a >> 14) & 127], gk_ksigns64[(a >> 21) & 127]);
+            const __m256i q = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
+            const __m256i dot = _mm256_maddubs_epi16(grid, q);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)(2 * (a >> 28) + 1))));
+        }
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = 0.125f * gk_vd_hsum_ps(acc);
+}
+
+void gk_vecdot_iq2_xs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_xs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const uint16_t *q2 = x[i].qs;
+        const int8_t *q8 = y[i].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint64_t w = gk_vd_load64(q2 + 4 * ib);
+            const uint32_t w0 = (uint32_t)w & 0xffff, w1 = (uint32_t)(w >> 16) & 0xffff;
+            const uint32_t w2 = (uint32_t)(w >> 32) & 0xffff, w3 = (uint32_t)(w >> 48);
+            const __m256i grid = gk_vd_set4(gk_iq2xs_grid[w0 & 511], gk_iq2xs_grid[w1 & 511],
+                                            gk_iq2xs_grid[w2 & 511], gk_iq2xs_grid[w3 & 511]);
+            const __m256i sign = gk_vd_set4(gk_ksigns64[w0 >> 9], gk_ksigns64[w1 >> 9],
+                                            gk_ksigns64[w2 >> 9], gk_ksigns64[w3 >> 9]);
+            const __m256i q = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
+            const __m256i dot = _mm256_maddubs_epi16(grid, q);
+            const int sc = x[i].scales[ib];
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(2 * (sc & 15) + 1, 2 * (sc >> 4) + 1)));
+        }
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = 0.125f * gk_vd_hsum_ps(acc);
+}
+
+void gk_vecdot_iq2_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_s *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const uint8_t *qs = x[i].qs, *signs = x[i].qs + GK_QK_K / 8;
+        const int8_t *q8 = y[i].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint32_t h = x[i].qh[ib];
+            const uint8_t *q = qs + 4 * ib;
+            const __m256i grid = gk_vd_set4(gk_iq2s_grid[q[0] | ((h << 8) & 0x300)], gk_iq2s_grid[q[1] | ((h << 6) & 0x300)],
+                                            gk_iq2s_grid[q[2] | ((h << 4) & 0x300)], gk_iq2s_grid[q[3] | ((h << 2) & 0x300)]);
+            const __m256i sign = gk_vd_bits_to_bytes(gk_vd_load32(signs + 4 * ib));
+            const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
+            const __m256i dot = _mm256_maddubs_epi16(grid, qa);
+            const int sc = x[i].scales[ib];
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(2 * (sc & 15) + 1, 2 * (sc >> 4) + 1)));
+        }
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = 0.125f * gk_vd_hsum_ps(acc);
+}
+
+void gk_vecdot_iq3_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq3_xxs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const uint8_t *q3 = x[i].qs, *gas = x[i].qs + GK_QK_K / 4;
+        const int8_t *q8 = y[i].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint8_t *q = q3 + 8 * ib;
+            const uint32_t a = gk_vd_load32(gas + 4 * ib);
+            const __m256i grid = _mm256_setr_epi32((int)gk_iq3xxs_grid[q[0]], (int)gk_iq3xxs_grid[q[1]],
+                                                   (int)gk_iq3xxs_grid[q[2]], (int)gk_iq3xxs_grid[q[3]],
+                                                   (int)gk_iq3xxs_grid[q[4]], (int)gk_iq3xxs_grid[q[5]],
+                                                   (int)gk_iq3xxs_grid[q[6]], (int)gk_iq3xxs_grid[q[7]]);
+            const __m256i sign = gk_vd_set4(gk_ksigns64[a & 127], gk_ksigns64[(a >> 7) & 127],
+                                            gk_ksigns64[(a >> 14) & 127], gk_ksigns64[(a >> 21) & 127]);
+            const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
+            const __m256i dot = _mm256_maddubs_epi16(grid, qa);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)(2 * (a >> 28) + 1))));
+        }
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = 0.25f * gk_vd_hsum_ps(acc);
+}
+
+void gk_vecdot_iq3_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq3_s *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const int8_t *q8 = y[i].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint8_t *q = x[i].qs + 8 * ib;
+            const uint32_t h = x[i].qh[ib];
+            const __m256i grid = _mm256_setr_epi32(
+                (int)gk_iq3s_grid[q[0] | ((h << 8) & 256)], (int)gk_iq3s_grid[q[1] | ((h << 7) & 256)],
+                (int)gk_iq3s_grid[q[2] | ((h << 6) & 256)], (int)gk_iq3s_grid[q[3] | ((h << 5) & 256)],
+                (int)gk_iq3s_grid[q[4] | ((h << 4) & 256)], (int)gk_iq3s_grid[q[5] | ((h << 3) & 256)],
+                (int)gk_iq3s_grid[q[6] | ((h << 2) & 256)], (int)gk_iq3s_grid[q[7] | ((h << 1) & 256)]);
+            const __m256i sign = gk_vd_bits_to_bytes(gk_vd_load32(x[i].signs + 4 * ib));
+            const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
+            const __m256i dot = _mm256_maddubs_epi16(grid, qa);
+            const int ls = 2 * ((x[i].scales[ib / 2] >> (4 * (ib & 1))) & 15) + 1;
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)ls)));
+        }
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = gk_vd_hsum_ps(acc);
+}
+
+/* IQ1_S: weights are grid values g in {-1, 0, 1} plus a delta of +-1/8 per 32 weights. With u = g + 1
+ * (unsigned, so maddubs applies) and B the activation sum of the 32 weights (from bsums), the block's
+ * dot times 8 is the integer 8 * sum(ls * u * q8) + sum(ls * (delta - 8) * B). */
+void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq1_s *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    const __m256i one = _mm256_set1_epi8(1);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const int8_t *q8 = y[i].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        int32_t sumd = 0;
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint8_t *q = x[i].qs + 4 * ib;
+            const uint32_t h = x[i].qh[ib];
+            const __m256i grid = gk_vd_set4(gk_iq1s_grid[q[0] | ((h << 8) & 0x700)], gk_iq1s_grid[q[1] | ((h << 5) & 0x700)],
+                                            gk_iq1s_grid[q[2] | ((h << 2) & 0x700)], gk_iq1s_grid[q[3] | ((h >> 1) & 0x700)]);
+            const __m256i dot = _mm256_maddubs_epi16(_mm256_add_epi8(grid, one),
+                                                     _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
+            const int ls = 2 * ((h >> 12) & 7) + 1;
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)(8 * ls))));
+            const int delta = (h & 0x8000) ? -1 : 1;
+            sumd += ls * (delta - 8) * (y[i].bsums[2 * ib] + y[i].bsums[2 * ib + 1]);
+        }
+        sumi = _mm256_add_epi32(sumi, _mm256_setr_epi32(sumd, 0, 0, 0, 0, 0, 0, 0));
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = 0.125f * gk_vd_hsum_ps(acc);
+}
+
+/* IQ1_M: grid values g in {-1, 0, 1} plus a delta of +-1/8 per 8 weights, a scale per 16 weights.
+ * w = 8 * (g + 1) + (delta + 1) is an unsigned byte and 8 * g + delta = w - 9, so the block's dot times 8
+ * is sum(ls * w * q8) - 9 * sum(ls * bsum) over the 16-weight halves. */
+void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq1_m *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
+    const __m256i hshuf = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                           1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+    const __m256i hbit = _mm256_setr_epi8(8, 8, 8, 8, 8, 8, 8, 8, -128, -128, -128, -128, -128, -128, -128, -128,
+                                          8, 8, 8, 8, 8, 8, 8, 8, -128, -128, -128, -128, -128, -128, -128, -128);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const int8_t *q8 = y[i].qs;
+        uint16_t sc[4];
+        memcpy(sc, x[i].scales, 8);
+        const uint16_t scale = (uint16_t)((sc[0] >> 12) | ((sc[1] >> 8) & 0x00f0) | ((sc[2] >> 4) & 0x0f00) | (sc[3] & 0xf000));
+        __m256i sumi = _mm256_setzero_si256();
+        int32_t sumb = 0;
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint8_t *q = x[i].qs + 4 * ib;
+            const uint32_t h0 = x[i].qh[2 * ib], h1 = x[i].qh[2 * ib + 1];
+            const __m256i grid = gk_vd_set4(gk_iq1s_grid[q[0] | ((h0 << 8) & 0x700)], gk_iq1s_grid[q[1] | ((h0 << 4) & 0x700)],
+                                            gk_iq1s_grid[q[2] | ((h1 << 8) & 0x700)], gk_iq1s_grid[q[3] | ((h1 << 4) & 0x700)]);
+            /* delta + 1: 2 where the delta bit is clear, 0 where set */
+            const __m256i hb = _mm256_shuffle_epi8(_mm256_set1_epi16((short)(h0 | (h1 << 8))), hshuf);
+            const __m256i dp1 = _mm256_andnot_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hb, hbit), hbit), two);
+            const __m256i w = _mm256_add_epi8(_mm256_slli_epi16(_mm256_add_epi8(grid, one), 3), dp1);
+            const __m256i dot = _mm256_maddubs_epi16(w, _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
+            const int s16 = sc[ib / 2] >> (6 * (ib & 1));
+            const int ls1 = 2 * (s16 & 7) + 1, ls2 = 2 * ((s16 >> 3) & 7) + 1;
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(ls1, ls2)));
+            sumb += ls1 * y[i].bsums[2 * ib] + ls2 * y[i].bsums[2 * ib + 1];
+        }
+        sumi = _mm256_sub_epi32(sumi, _mm256_setr_epi32(9 * sumb, 0, 0, 0, 0, 0, 0, 0));
+        const float d = gk_vd_half(scale) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = 0.125f * gk_vd_hsum_ps(acc);
+}

@@ -1,0 +1,109 @@
+"""SIMD vec_dot of the grid (IQ2/IQ3/IQ1), TQ1_0, Q1_0/Q2_0 and NVFP4 types on every runnable tier:
+against ggml's golden results, against the scalar `ref` tier and float64 numpy on random valid blocks,
+and that each SIMD tier really serves these types."""
+import gguf
+import gguf.quants
+import numpy as np
+import pytest
+
+from conftest import TIERS, load_golden
+from ggufkit import GGMLType, _core, _testing
+from ggufkit._matmul import quantize_activations
+from matmul_helpers import act_dequant
+
+TYPES = ["IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ1_S", "IQ1_M", "TQ1_0", "Q1_0", "Q2_0", "NVFP4"]
+SIMD_TIERS = [t for t in TIERS if t != "ref"]
+
+# Byte offset of the fp16 block scale, for making random blocks valid (finite scale).
+_D_OFFSET = {"IQ2_XXS": 0, "IQ2_XS": 0, "IQ2_S": 0, "IQ3_XXS": 0, "IQ3_S": 0, "IQ1_S": 0,
+             "TQ1_0": 52, "Q1_0": 0, "Q2_0": 0}
+
+
+def vec_dot(name, w_row, a_row, k, tier):
+    return _core.vec_dot(int(GGMLType[name]), np.ascontiguousarray(w_row), np.ascontiguousarray(a_row), k, tier)
+
+
+def dequant(name, raw, k):
+    """float64 weights of raw rows (n, row_bytes): gguf-py, or numpy for the types it lacks."""
+    raw = np.ascontiguousarray(raw, dtype=np.uint8)
+    n = raw.shape[0]
+    if name in ("Q1_0", "Q2_0"):
+        b = raw.reshape(-1, 18)
+        d = b[:, :2].copy().view(np.float16).astype(np.float64)
+        bits = np.unpackbits(b[:, 2:], axis=1, bitorder="little")  # bit j of the 16 bytes, in order
+        if name == "Q1_0":  # bit set: +d, clear: -d
+            v = 2.0 * bits - 1.0
+        else:  # 2-bit fields, lowest first: {0, 1, 2, 3} -> {-1, 0, 1, 2}
+            v = (bits[:, 0::2] + 2.0 * bits[:, 1::2]) - 1.0
+        return (d * v).reshape(n, k)
+    return gguf.quants.dequantize(raw, getattr(gguf.GGMLQuantizationType, name)).astype(np.float64).reshape(n, k)
+
+
+def random_blocks(name, n, k, rng):
+    """n rows of k weights: uniformly random bytes (every grid index, sign and scale pattern), with
+    finite block scales of varied magnitude."""
+    t = GGMLType[name]
+    nb = k // t.block_size
+    raw = rng.integers(0, 256, size=(n * nb, t.type_size), dtype=np.uint8)
+    d = (rng.uniform(0.5, 1.0, n * nb) * 2.0 ** rng.integers(-12, 4, n * nb)
+         * rng.choice([-1.0, 1.0], n * nb)).astype(np.float16)
+    if name in _D_OFFSET:
+        o = _D_OFFSET[name]
+        raw[:, o:o + 2] = d.view(np.uint8).reshape(-1, 2)
+    elif name == "IQ1_M":  # the fp16 scale is the top nibble of each of the 4 uint16 scales words
+        h = d.view(np.uint16).astype(np.uint16)
+        sc = raw[:, 48:56].copy().view(np.uint16)
+        for j in range(4):
+            sc[:, j] = (sc[:, j] & 0x0FFF) | (((h >> (4 * j)) & 0xF) << 12)
+        raw[:, 48:56] = sc.view(np.uint8)
+    return raw.reshape(n, nb * t.type_size)
+
+
+def test_every_simd_tier_serves_these_types():
+    """A missing table row (or a tier that does not run) fails here."""
+    for tier in SIMD_TIERS:
+        served = _testing.tier_kernels(tier)
+        for name in TYPES:
+            assert served[name]["vec_dot"] not in (None, "ref"), (tier, name, served[name])
+    if "avx512_vnni" in TIERS:
+        served = _testing.tier_kernels("avx512_vnni")
+        for name in TYPES:
+            assert served[name]["vec_dot"] == "avx512_vnni", name
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_golden(name, tier):
+    """Each golden weight row with ggml's golden activation bytes: within 1e-6 of sum|w * a| of ggml."""
+    g = load_golden(name.lower())
+    q = g["quant"] if "quant" in g else g["quant_imatrix"]
+    a = g["act_q"]
+    k = g["dequant"].shape[1]
+    adq = act_dequant(GGMLType[name].vec_dot_type, a)
+    for r in range(q.shape[0]):
+        l1 = np.sum(np.abs(g["dequant"][r].astype(np.float64) * adq))
+        got = vec_dot(name, q[r], a, k, tier)
+        assert abs(got - float(g["vec_dot"][r])) <= 1e-6 * l1, (name, tier, r, got, g["vec_dot"][r])
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_random_blocks_against_ref_and_float64(name, tier):
+    """Random valid blocks, several row lengths, ordinary and extreme (+-127) activations: the tier agrees
+    with the scalar ref tier within 1e-6 of sum|w * a| and with float64 numpy within 1e-5 of it."""
+    rng = np.random.default_rng(abs(hash((name, tier, "vd"))) % 2**32)
+    vt = GGMLType[name].vec_dot_type
+    for k in (256, 768, 2048):
+        n = 6
+        w = random_blocks(name, n, k, rng)
+        wd = dequant(name, w, k)
+        xs = [rng.standard_normal(k).astype(np.float32),
+              (rng.standard_normal(k) * 10.0 ** rng.uniform(-3, 3, k)).astype(np.float32),
+              rng.choice([-1.0, 1.0], k).astype(np.float32)]  # every activation byte at +-127
+        for x in xs:
+            a = quantize_activations(x[None, :], vt)[0]
+            ad = act_dequant(vt, a)
+            for r in range(n):
+                l1 = np.sum(np.abs(wd[r] * ad))
+                got = vec_dot(name, w[r], a, k, tier)
+                ref = vec_dot(name, w[r], a, k, "ref")
+                assert abs(got - ref) <= 1e-6 * l1 + 1e-30, (name, tier, k, r, got, ref)
+                assert abs(got - float(np.dot(wd[r], ad))) <= 1e-5 * l1 + 1e-30, (name, tier, k, r)
