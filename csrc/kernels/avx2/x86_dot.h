@@ -531,7 +531,7 @@ static inline void gk_gemv_by_vecdot(int isa, int type, int64_t k, const void *w
                 const void *rows[4];                                                               \
                 for (int r = 0; r < 4; r++) rows[r] = ap + (i + (r < R ? r : 0)) * a_stride;       \
                 for (int64_t j = jt; j < je; j++) {                                                \
-                    float sv[4];                                                                   \
+                    float sv[4] = {0};                                                                 \
                     const void *wr = wp + j * w_stride;                                            \
                     switch (R) {                                                                   \
                     case 4: KERN(k, sv, wr, rows, 4); break;                                       \

@@ -528,7 +528,7 @@ static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, i
             const __mmask16 mask = (__mmask16)((1u << rows) - 1);
             for (int64_t i = i0; i < ie; i += XR) {
                 const int R = ie - i >= XR ? XR : (int)(ie - i);
-                __m512 o[XR];
+                __m512 o[XR] = {0};
                 if (bl == 16) { MICRO_R(16) } else { MICRO_R(32) }
                 for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mask, o[r]);
             }

@@ -4,8 +4,8 @@
 #include "../avx2/x86_dot_iq.h"
 
 GK_X86_DEFINE(gk_k_f32, f32_f32, avx512_vnni, GK_TYPE_F32, GK_ISA_AVX512_VNNI)
-GK_X86_DEFINE(gk_k_f16, f16_f16, avx512_vnni, GK_TYPE_F16, GK_ISA_AVX512_VNNI)
-GK_X86_DEFINE(gk_k_bf16, bf16_bf16, avx512_vnni, GK_TYPE_BF16, GK_ISA_AVX512_VNNI)
+/* f16_f16: inherited from avx512/vecdot_float_avx512.c */
+/* bf16_bf16: inherited from avx512/vecdot_float_avx512.c */
 /* q8_0_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
 /* q4_0_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
 /* q5_0_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
