@@ -116,6 +116,16 @@ def test_out_and_shapes():
     assert ggufkit.matmul(np.zeros((0, 4096), np.float32), q, type="Q4_0").shape == (0, 4)
 
 
+def test_empty_and_degenerate_shapes():
+    z = ggufkit.matmul(np.zeros((2, 0), np.float32), np.zeros((3, 0), np.uint8), type="Q4_0", shape=(3, 0))
+    np.testing.assert_array_equal(z, np.zeros((2, 3), np.float32))
+    assert ggufkit.matmul(np.zeros((2, 32), np.float32), np.zeros((0, 18), np.uint8), type="Q4_0").shape == (2, 0)
+    assert ggufkit.matmul(np.ones(32, np.float32), bytearray(18), type="Q4_0", shape=(1, 32))[0] == 0
+    for bad in ("Q8_1", "Q8_K", "I8", 4):
+        with pytest.raises(ValueError):
+            ggufkit.matmul(np.ones(256, np.float32), np.zeros((1, 292), np.uint8), type=bad)
+
+
 def test_tensor_like_weight():
     g, q = _q4()
 
@@ -127,6 +137,28 @@ def test_tensor_like_weight():
     np.testing.assert_array_equal(y, ggufkit.matmul(g["act"], q, type="Q4_0"))
     with pytest.raises(ValueError):
         ggufkit.matmul(g["act"], T(), type="Q8_0")
+
+
+def test_x_dtypes():
+    g, q = _q4()
+    x = g["act"]
+    y = ggufkit.matmul(x, q, type="Q4_0")
+    np.testing.assert_array_equal(ggufkit.matmul(x.astype(np.float16).astype(np.float32), q, type="Q4_0"),
+                                  ggufkit.matmul(x.astype(np.float16), q, type="Q4_0"))
+    xi = np.arange(4096, dtype=np.int16) % 7 - 3
+    np.testing.assert_array_equal(ggufkit.matmul(xi, q, type="Q4_0"), ggufkit.matmul(xi.astype(np.float32), q, type="Q4_0"))
+    with pytest.raises(TypeError):
+        ggufkit.matmul(np.arange(4096, dtype=np.int64), q, type="Q4_0")
+    assert y.dtype == np.float32
+
+
+def test_big_endian_float_weights():
+    rng = np.random.default_rng(8)
+    w = rng.standard_normal((3, 64)).astype(np.float32)
+    x = rng.standard_normal(64).astype(np.float32)
+    np.testing.assert_array_equal(ggufkit.matmul(x, w.astype(">f4"), type="F32"), ggufkit.matmul(x, w))
+    np.testing.assert_array_equal(ggufkit.matmul(x, w.astype(np.float16).astype(">f2"), type="F16"),
+                                  ggufkit.matmul(x, w.astype(np.float16), type="F16"))
 
 
 def test_float32_weights_infer_type():

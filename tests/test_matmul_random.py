@@ -76,3 +76,21 @@ def test_float_activations(name, tier):
     # float32 products of exactly dequantized weights: only float32 summation error remains
     assert np.all(np.abs(y - ref) <= 1e-5 * l1)
     assert np.all(np.abs(y1 - ref[1]) <= 1e-5 * l1[1])
+
+
+@pytest.mark.parametrize("name", ["Q4_0", "Q6_K", "IQ2_XS"])
+def test_gemm_many_rows_and_tiles(name, tier):
+    """m > 64 and n > 512: the gemm's blocking over x rows and groups of weight tiles; each row equals
+    its m = 1 product within 1e-6 of L1, and threads do not change a byte."""
+    rng = np.random.default_rng(21)
+    k = 256
+    n, m = 600, 70
+    w, wd = random_weight(name, n, k, rng)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    y1 = ggufkit.matmul(x, w, type=name, shape=(n, k), threads=1, _isa=tier)
+    y2 = ggufkit.matmul(x, w, type=name, shape=(n, k), threads=2, _isa=tier)
+    np.testing.assert_array_equal(y1, y2)
+    l1 = np.abs(x.astype(np.float64)) @ np.abs(wd).T
+    for i in (0, 63, 64, 69):
+        yi = ggufkit.matmul(x[i], w, type=name, shape=(n, k), _isa=tier)
+        assert np.all(np.abs(yi - y1[i]) <= 1e-6 * l1[i] + 1e-30)

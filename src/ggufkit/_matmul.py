@@ -52,13 +52,19 @@ def _weight(w, type, shape):
         row_bytes = t.row_bytes(k)
     except ValueError:
         raise ValueError(f"w: k={k} is not a multiple of the {t.name} block size {t.block_size}") from None
+    if isinstance(data, np.ndarray) and not data.dtype.isnative and data.dtype.itemsize > 1:
+        # a big-endian file's plain float tensor: the kernels read native order
+        data = data.astype(data.dtype.newbyteorder("="))
     try:
         mv = memoryview(data)
     except TypeError:
         raise TypeError(f"w: expected a buffer (numpy array, bytes, ...), got {data.__class__.__name__}") from None
     if not mv.c_contiguous:
         raise ValueError("w must be C-contiguous")
-    raw = np.frombuffer(mv.cast("B") if mv.format != "B" or mv.ndim != 1 else mv, dtype=np.uint8)
+    if mv.nbytes == 0:
+        raw = np.zeros(0, dtype=np.uint8)
+    else:
+        raw = np.frombuffer(mv.cast("B") if mv.format != "B" or mv.ndim != 1 else mv, dtype=np.uint8)
     if raw.size != n * row_bytes:
         raise ValueError(f"w: {raw.size} bytes, expected {n} rows x {row_bytes} bytes for {t.name} {shape}")
     return raw.reshape(n, row_bytes), t, n, k
@@ -78,10 +84,10 @@ def matmul(x, w, *, type=None, shape=None, activations="quantized", threads=None
     wraw, t, n, k = _weight(w, type, shape)
     xa = np.asarray(x)
     if xa.dtype != np.float32:
-        if xa.dtype.kind not in "fiu":
-            raise TypeError(f"x must be float32 (got dtype {xa.dtype})")
-        if xa.dtype.kind == "f" and xa.dtype.itemsize > 4:
-            raise TypeError(f"x must be float32 (got {xa.dtype}: convert explicitly, precision would be lost)")
+        # only dtypes that float32 holds exactly are converted implicitly
+        exact = (xa.dtype.kind == "f" and xa.dtype.itemsize <= 4) or (xa.dtype.kind in "iub" and xa.dtype.itemsize <= 2)
+        if not exact:
+            raise TypeError(f"x must be float32 (got {xa.dtype}; convert it explicitly if the precision loss is intended)")
         xa = xa.astype(np.float32)
     if xa.ndim not in (1, 2):
         raise ValueError(f"x must be 1-D (k,) or 2-D (m, k), got shape {xa.shape}")

@@ -482,12 +482,14 @@ enum { ACT_Q8_0, ACT_Q8_1, ACT_Q8_K };
 /* Rows of x per pass over the packed weight tiles: their activation bytes (IB * k) stay in L2 while
  * every tile passes over them. */
 #define IB 64
+#define TGROUP 32 /* packed tiles kept at once when x has more than IB rows (512 weight rows) */
 
 static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, int64_t k, const void *w, size_t w_stride,
                         int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) {
     const int64_t nb = k / bl, ntiles = (n + TILE - 1) / TILE;
-    /* one pass over x (m <= IB) needs one tile at a time; more passes keep every tile of the call packed */
-    const int64_t kept = m <= IB ? 1 : ntiles;
+    /* one pass over x (m <= IB) needs one tile at a time; more passes keep a group of up to TGROUP
+     * packed tiles (TGROUP * TILE weight rows) while every block of x rows passes over them */
+    const int64_t kept = m <= IB ? 1 : (ntiles < TGROUP ? ntiles : TGROUP);
     act_form f = {0};
     packed_tile *tiles = calloc((size_t)kept, sizeof(packed_tile));
     int ok = tiles != NULL;
@@ -511,18 +513,20 @@ static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, i
     if (act == ACT_Q8_K) act_from_q8_K(a, a_stride, m, k, bl, &f);
     else if (act == ACT_Q8_1) act_from_q8_1(a, a_stride, m, k, &f);
     else act_from_q8_0(a, a_stride, m, k, bl, &f);
+    for (int64_t g0 = 0; g0 < ntiles; g0 += kept) {
+    const int64_t g1 = g0 + kept < ntiles ? g0 + kept : ntiles;
     if (kept > 1)
-        for (int64_t ti = 0; ti < ntiles; ti++) {
+        for (int64_t ti = g0; ti < g1; ti++) {
             const int64_t jt = ti * TILE;
             const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
-            pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, &tiles[ti]);
+            pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, &tiles[ti - g0]);
         }
     for (int64_t i0 = 0; i0 < m; i0 += IB) {
         const int64_t ie = i0 + IB < m ? i0 + IB : m;
-        for (int64_t ti = 0; ti < ntiles; ti++) {
+        for (int64_t ti = g0; ti < g1; ti++) {
             const int64_t jt = ti * TILE;
             const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
-            packed_tile *tp = &tiles[kept > 1 ? ti : 0];
+            packed_tile *tp = &tiles[kept > 1 ? ti - g0 : 0];
             if (kept == 1) pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, tp);
             const packed_tile t = *tp;
             const __mmask16 mask = (__mmask16)((1u << rows) - 1);
@@ -533,6 +537,7 @@ static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, i
                 for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mask, o[r]);
             }
         }
+    }
     }
 done:
     free(f.xu); free(f.dx); free(f.sx);
