@@ -2,7 +2,8 @@
  *
  * 1. Each row of x is quantized once to the weight type's vec_dot type (rows split over threads).
  * 2. The rows of w (output columns) are split over threads in contiguous chunks; each chunk runs the
- *    tier's gemm kernel for the type if it has one (weight blocks loaded once for several rows of x),
+ *    tier's gemm kernel for the type if it has one (weight blocks loaded once for several rows of x;
+ *    for m = 1 it may prepare the activation row once for all the chunk's weight rows),
  *    else a tiled loop over the vec_dot kernel: a tile of W_TILE weight rows stays in L1 while every
  *    row of x passes over it. An output element is always computed by the same kernel call on the
  *    same data, so results do not depend on the thread count. */
@@ -105,36 +106,36 @@ static void mm_tiled(const mm_job *J, int64_t j0, int64_t j1) {
 static void mm_chunk(void *vctx, int64_t j0, int64_t j1) {
     const mm_job *J = vctx;
     gk_gemm_fn gemm = J->ks->gemm[J->type];
-    if (gemm && J->m > 1)
+    if (gemm) /* m = 1 too: a gemm kernel may prepare the activation row once for the whole chunk */
         gemm(J->k, J->w + j0 * J->w_stride, J->w_stride, j1 - j0, J->a, J->a_stride, J->m, J->y + j0, J->y_stride);
     else
         mm_tiled(J, j0, j1);
 }
 
-/* Float activations: dequantize W_TILE weight rows into a per-call buffer, then float dots (double sums). */
+/* Float activations: dequantize FLOAT_TILE weight rows into a per-call buffer, then the tier's F32
+ * kernels (vec_dot for m = 1, gemm otherwise) against the float rows of x. */
+#define FLOAT_TILE 8
 static void mm_float_chunk(void *vctx, int64_t j0, int64_t j1) {
     const mm_job *J = vctx;
     gk_dequant_fn dq = J->ks->dequant[J->type];
-    float *buf = malloc(sizeof(float) * (size_t)J->k * W_TILE);
-    if (!buf) return; /* cannot happen for sane k: the caller checked a probe allocation */
-    for (int64_t jt = j0; jt < j1; jt += W_TILE) {
-        const int64_t je = jt + W_TILE < j1 ? jt + W_TILE : j1;
+    gk_vecdot_fn dot = J->ks->vecdot[GK_TYPE_F32];
+    gk_gemm_fn gemm = J->ks->gemm[GK_TYPE_F32];
+    float *buf = malloc(sizeof(float) * (size_t)J->k * FLOAT_TILE);
+    if (!buf) { /* cannot happen for sane k (the caller probed the size); never leave garbage */
+        for (int64_t i = 0; i < J->m; i++)
+            for (int64_t j = j0; j < j1; j++) J->y[i * J->y_stride + j] = __builtin_nanf("");
+        return;
+    }
+    for (int64_t jt = j0; jt < j1; jt += FLOAT_TILE) {
+        const int64_t je = jt + FLOAT_TILE < j1 ? jt + FLOAT_TILE : j1;
         for (int64_t j = jt; j < je; j++) dq(J->w + j * J->w_stride, buf + (j - jt) * J->k, J->k);
-        for (int64_t i = 0; i < J->m; i++) {
-            const float *xr = J->x + i * J->x_stride;
-            for (int64_t j = jt; j < je; j++) {
-                const float *wr = buf + (j - jt) * J->k;
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int64_t l = 0;
-                for (; l + 4 <= J->k; l += 4) {
-                    s0 += (double)(xr[l] * wr[l]);
-                    s1 += (double)(xr[l + 1] * wr[l + 1]);
-                    s2 += (double)(xr[l + 2] * wr[l + 2]);
-                    s3 += (double)(xr[l + 3] * wr[l + 3]);
-                }
-                for (; l < J->k; l++) s0 += (double)(xr[l] * wr[l]);
-                J->y[i * J->y_stride + j] = (float)((s0 + s1) + (s2 + s3));
-            }
+        if (gemm) /* m = 1 too: a gemm kernel may prepare the activation row once for the whole chunk */ {
+            gemm(J->k, buf, sizeof(float) * (size_t)J->k, je - jt, J->x, sizeof(float) * (size_t)J->x_stride, J->m,
+                 J->y + jt, J->y_stride);
+        } else {
+            for (int64_t i = 0; i < J->m; i++)
+                for (int64_t j = jt; j < je; j++)
+                    dot(J->k, &J->y[i * J->y_stride + j], buf + (j - jt) * J->k, J->x + i * J->x_stride);
         }
     }
     free(buf);
@@ -163,8 +164,8 @@ int gk_matmul(int isa, int type, const void *w, size_t w_stride, int64_t n, int6
     if (min_rows < W_TILE) min_rows = W_TILE;
 
     if (float_activations) {
-        if (!ks->dequant[type]) return GK_MATMUL_ENOKERNEL;
-        void *probe = malloc(sizeof(float) * (size_t)k * W_TILE);
+        if (!ks->dequant[type] || !ks->vecdot[GK_TYPE_F32]) return GK_MATMUL_ENOKERNEL;
+        void *probe = malloc(sizeof(float) * (size_t)k * FLOAT_TILE);
         if (!probe) return GK_MATMUL_ENOMEM;
         free(probe);
         gk_parallel_for(n, min_rows, nthreads, mm_float_chunk, &J);

@@ -15,6 +15,7 @@
 #include "blocks.h"
 #include "tables.h"
 #include "../ref/vecdot_helpers.h"
+#include "ggufkit/gk_kernels.h"
 
 #define GK_AI static inline __attribute__((always_inline))
 #define GK_RMAX 4
@@ -149,6 +150,37 @@ GK_AI void gk_k_q5_1(int64_t n, float *s, const void *vx, const void *const *a, 
 
 /* ------------------------------------------------------------------ Q8_K-activated, 256 per block */
 
+/* 16 int8 scales -> two vectors of 8 dwords, each dword the scale in both int16 halves. */
+GK_AI void gk_scales16_dup(__m128i sc8, __m256i *lo, __m256i *hi) {
+    const __m256i s16 = _mm256_cvtepi8_epi16(sc8);  /* 16 x int16 */
+    /* dword i of lo = (s[i], s[i]) for i < 8; of hi for i >= 8 */
+    const __m256i a = _mm256_permute4x64_epi64(s16, 0xD8);  /* s0..3, s8..11 | s4..7, s12..15 */
+    *lo = _mm256_unpacklo_epi16(a, a);  /* s0..3 dup | s4..7 dup */
+    *hi = _mm256_unpackhi_epi16(a, a);  /* s8..11 dup | s12..15 dup */
+}
+
+/* int16 scales for groups j (low 128-bit lane) and j + 1 (high lane), from gk_scales16_dup's vector
+ * holding groups j & ~7 .. (j & ~7) + 7. */
+GK_AI __m256i gk_pick_pair(__m256i dup, int j) {
+    const int i = j & 7;
+    return _mm256_permutevar8x32_epi32(dup, _mm256_setr_epi32(i, i, i, i, i + 1, i + 1, i + 1, i + 1));
+}
+
+/* The 8 scales and 8 mins of a Q4_K / Q5_K block: scales as dwords holding the scale in both int16
+ * halves (for madd), mins as 16 int16 (each twice, one per 16-element bsum). */
+GK_AI void gk_k4_scales_vec(const uint8_t *q, __m256i *scd, __m256i *mins16) {
+    uint32_t u[3], sc[2], mn[2];
+    memcpy(u, q, 12);
+    sc[0] = u[0] & 0x3f3f3f3f;
+    mn[0] = u[1] & 0x3f3f3f3f;
+    sc[1] = (u[2] & 0x0f0f0f0f) | ((u[0] >> 6) & 0x03030303) << 4;
+    mn[1] = ((u[2] >> 4) & 0x0f0f0f0f) | ((u[1] >> 6) & 0x03030303) << 4;
+    const __m256i s32 = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)sc));
+    *scd = _mm256_or_si256(s32, _mm256_slli_epi32(s32, 16));
+    const __m128i m8 = _mm_loadl_epi64((const __m128i *)mn);
+    *mins16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
+}
+
 /* Q4_K: 8 sub-blocks of 32, 6-bit scales and mins; unsigned nibbles, scales applied in int16 madd. */
 GK_AI void gk_k_q4_K(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
     const gk_block_q4_K *x = vx;
@@ -157,19 +189,17 @@ GK_AI void gk_k_q4_K(int64_t n, float *s, const void *vx, const void *const *a, 
     for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); accm[r] = _mm256_setzero_ps(); }
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        uint8_t sc[8], mn[8];
-        gk_unpack_k4_scales(x[b].scales, sc, mn);
+        __m256i scd, mins16;
+        gk_k4_scales_vec(x[b].scales, &scd, &mins16);
         const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);
-        /* mins as 16 int16 (each twice: one per 16-element bsum) */
-        const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)mn),
-                                                                       _mm_loadl_epi64((const __m128i *)mn)));
         __m256i sumi[GK_RMAX];
         for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
         for (int j = 0; j < 4; j++) {
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j));
             const __m256i lo = _mm256_and_si256(bits, m4);
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
-            const __m256i sl = _mm256_set1_epi16(sc[2 * j]), sh = _mm256_set1_epi16(sc[2 * j + 1]);
+            const __m256i sl = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j));
+            const __m256i sh = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j + 1));
             for (int r = 0; r < R; r++) {
                 const __m256i y0 = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 64 * j));
                 const __m256i y1 = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 64 * j + 32));
@@ -196,11 +226,9 @@ GK_AI void gk_k_q5_K(int64_t n, float *s, const void *vx, const void *const *a, 
     for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); accm[r] = _mm256_setzero_ps(); }
     const __m256i m4 = _mm256_set1_epi8(0x0F), m16 = _mm256_set1_epi8(0x10);
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        uint8_t sc[8], mn[8];
-        gk_unpack_k4_scales(x[b].scales, sc, mn);
+        __m256i scd, mins16;
+        gk_k4_scales_vec(x[b].scales, &scd, &mins16);
         const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);
-        const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)mn),
-                                                                       _mm_loadl_epi64((const __m128i *)mn)));
         const __m256i qh = _mm256_loadu_si256((const __m256i *)x[b].qh);
         __m256i sumi[GK_RMAX];
         for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
@@ -211,7 +239,8 @@ GK_AI void gk_k_q5_K(int64_t n, float *s, const void *vx, const void *const *a, 
             const __m256i h1 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j + 1), 4), m16);
             const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
             const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
-            const __m256i sl = _mm256_set1_epi16(sc[2 * j]), sh = _mm256_set1_epi16(sc[2 * j + 1]);
+            const __m256i sl = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j));
+            const __m256i sh = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j + 1));
             for (int r = 0; r < R; r++) {
                 const __m256i y0 = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 64 * j));
                 const __m256i y1 = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 64 * j + 32));
@@ -240,7 +269,10 @@ GK_AI void gk_k_q6_K(int64_t n, float *s, const void *vx, const void *const *a, 
     const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3);
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
         const float d = gk_f16(x[b].d);
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)x[b].scales));
+        const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
+        const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
+        __m256i scd[2];
+        gk_scales16_dup(sc8, &scd[0], &scd[1]);
         __m256i sumi[GK_RMAX];
         for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
@@ -254,11 +286,7 @@ GK_AI void gk_k_q6_K(int64_t n, float *s, const void *vx, const void *const *a, 
             q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
             /* scale of the two 16-element halves of part p: scales[8h + 2p], [8h + 2p + 1] */
             __m256i scp[4];
-            for (int p = 0; p < 4; p++) {
-                const int i0 = 8 * h + 2 * p;
-                scp[p] = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_set1_epi16(x[b].scales[i0])),
-                                                 _mm_set1_epi16(x[b].scales[i0 + 1]), 1);
-            }
+            for (int p = 0; p < 4; p++) scp[p] = gk_pick_pair(scd[h], 2 * p);
             for (int r = 0; r < R; r++) {
                 for (int p = 0; p < 4; p++) {
                     const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * p));
@@ -347,6 +375,8 @@ GK_AI void gk_k_q2_K(int64_t n, float *s, const void *vx, const void *const *a, 
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
         const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_srli_epi16(_mm_andnot_si128(_mm_set1_epi8(0x0F), sc8), 4));
         const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);
+        __m256i scd[2];
+        gk_scales16_dup(_mm_and_si128(sc8, _mm_set1_epi8(0x0F)), &scd[0], &scd[1]);
         __m256i sumi[GK_RMAX];
         for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
@@ -354,7 +384,7 @@ GK_AI void gk_k_q2_K(int64_t n, float *s, const void *vx, const void *const *a, 
             for (int sh = 0; sh < 4; sh++) {
                 const __m256i q = _mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3);
                 const int j = 8 * h + 2 * sh;
-                const __m256i scv = gk_scale_pair16(x[b].scales[j] & 0xF, x[b].scales[j + 1] & 0xF);
+                const __m256i scv = gk_pick_pair(scd[h], j);
                 for (int r = 0; r < R; r++) {
                     const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * sh));
                     sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scv, _mm256_maddubs_epi16(q, y)));
@@ -379,9 +409,18 @@ GK_AI void gk_k_q3_K(int64_t n, float *s, const void *vx, const void *const *a, 
     for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
     const __m256i m3 = _mm256_set1_epi8(3), m4 = _mm256_set1_epi8(4);
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        int8_t sc[16];
-        gk_unpack_q3_K_scales(x[b].scales, sc);
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        /* 16 six-bit scales: low 4 bits from bytes 0..7 (low then high nibbles), 2 high bits from
+         * bytes 8..11 (scale j: byte 8 + j % 4, bits 2 (j / 4)) */
+        const __m128i v = _mm_loadl_epi64((const __m128i *)x[b].scales);
+        const __m128i lo = _mm_unpacklo_epi64(_mm_and_si128(v, _mm_set1_epi8(0x0F)),
+                                              _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0F)));
+        uint32_t hw;
+        memcpy(&hw, x[b].scales + 8, 4);
+        const __m128i hi = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)hw), _mm_setr_epi32(0, 2, 4, 6)), _mm_set1_epi8(3));
+        const __m128i scb = _mm_sub_epi8(_mm_or_si128(lo, _mm_slli_epi16(hi, 4)), _mm_set1_epi8(32));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(scb);
+        __m256i scd[2];
+        gk_scales16_dup(scb, &scd[0], &scd[1]);
         const __m256i hm = _mm256_loadu_si256((const __m256i *)x[b].hmask);
         const float d = gk_f16(x[b].d);
         __m256i sumi[GK_RMAX];
@@ -393,8 +432,7 @@ GK_AI void gk_k_q3_K(int64_t n, float *s, const void *vx, const void *const *a, 
                 /* bit `bit` of each hmask byte -> 4 */
                 const __m256i hb = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(hm, bit), 2), m4);
                 const __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3), hb);
-                const int j = 8 * h + 2 * sh;
-                const __m256i scv = gk_scale_pair16(sc[j], sc[j + 1]);
+                const __m256i scv = gk_pick_pair(scd[h], 8 * h + 2 * sh);
                 for (int r = 0; r < R; r++) {
                     const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * sh));
                     sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scv, _mm256_maddubs_epi16(q, y)));
@@ -464,16 +502,28 @@ GK_HALF_KERNEL(gk_k_bf16, gk_load_bf16x8, gk_bf16_to_fp32)
 
 /* ------------------------------------------------------------------ exported wrappers */
 
-/* gemm by tiles: 4 weight rows x 4 activation rows; each weight row is decoded once per 4 x rows and
- * stays in L1 across them. */
-#define GK_X86_DEFINE(KERN, NAME, ISA)                                                             \
+/* m = 1 through a gemm entry: the tier's resolved vec_dot for the type (which may come from another
+ * file or family than this gemm), row by row. */
+static inline void gk_gemv_by_vecdot(int isa, int type, int64_t k, const void *w, size_t w_stride, int64_t n,
+                                     const void *a, float *c) {
+    const gk_vecdot_fn dot = gk_kernels(isa)->vecdot[type];
+    for (int64_t j = 0; j < n; j++) dot(k, c + j, (const char *)w + j * w_stride, a);
+}
+
+#define GK_X86_DEFINE_VECDOT(KERN, NAME, ISA)                                                     \
     void gk_vecdot_##NAME##_##ISA(int64_t n, float *s, const void *x, const void *y) {             \
         const void *a[1] = {y};                                                                    \
         KERN(n, s, x, a, 1);                                                                       \
-    }                                                                                              \
+    }
+
+/* gemm by tiles: 4 weight rows x 4 activation rows; each weight row is decoded once per 4 x rows and
+ * stays in L1 across them. */
+#define GK_X86_DEFINE(KERN, NAME, ISA, TYPE, ISA_ID) GK_X86_DEFINE_VECDOT(KERN, NAME, ISA) GK_X86_DEFINE_GEMM(KERN, NAME, ISA, TYPE, ISA_ID)
+#define GK_X86_DEFINE_GEMM(KERN, NAME, ISA, TYPE, ISA_ID)                                          \
     void gk_gemm_##NAME##_##ISA(int64_t k, const void *w, size_t w_stride, int64_t n,              \
                                 const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
         const char *wp = w, *ap = a;                                                               \
+        if (m == 1) { gk_gemv_by_vecdot(ISA_ID, TYPE, k, w, w_stride, n, a, c); return; }          \
         for (int64_t jt = 0; jt < n; jt += 4) {                                                    \
             const int64_t je = jt + 4 < n ? jt + 4 : n;                                            \
             for (int64_t i = 0; i < m; i += 4) {                                                   \
@@ -481,7 +531,7 @@ GK_HALF_KERNEL(gk_k_bf16, gk_load_bf16x8, gk_bf16_to_fp32)
                 const void *rows[4];                                                               \
                 for (int r = 0; r < 4; r++) rows[r] = ap + (i + (r < R ? r : 0)) * a_stride;       \
                 for (int64_t j = jt; j < je; j++) {                                                \
-                    float sv[4];                                                                   \
+                    float sv[4] = {0};                                                                 \
                     const void *wr = wp + j * w_stride;                                            \
                     switch (R) {                                                                   \
                     case 4: KERN(k, sv, wr, rows, 4); break;                                       \

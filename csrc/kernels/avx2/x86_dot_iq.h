@@ -25,6 +25,15 @@ GK_AI __m256i gk_grid64x4(const uint64_t *g, int i0, int i1, int i2, int i3) {
     __m256 acc[GK_RMAX];                                                                           \
     for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
 
+/* 8 bytes of two 4-bit scales each -> odd scales 2 s + 1 for the 16 groups (group 2 i + h = nibble h
+ * of byte i), in gk_scales16_dup form */
+GK_AI void gk_iq_nibble_scales(const uint8_t *p, __m256i *lo, __m256i *hi) {
+    const __m128i v = _mm_loadl_epi64((const __m128i *)p);
+    const __m128i nib = _mm_unpacklo_epi8(_mm_and_si128(v, _mm_set1_epi8(0x0F)),
+                                          _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0F)));
+    gk_scales16_dup(_mm_add_epi8(_mm_add_epi8(nib, nib), _mm_set1_epi8(1)), lo, hi);
+}
+
 #define GK_IQ_BLOCK_END(dw)                                                                        \
     for (int r = 0; r < R; r++)                                                                    \
         acc[r] = _mm256_fmadd_ps(_mm256_set1_ps((dw) * ya[r][b].d), _mm256_cvtepi32_ps(sumi[r]), acc[r]);
@@ -55,6 +64,8 @@ GK_AI void gk_k_iq2_xxs(int64_t n, float *s, const void *vx, const void *const *
 GK_AI void gk_k_iq2_xs(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
     GK_IQ_PROLOGUE(gk_block_iq2_xs)
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        __m256i scd[2];
+        gk_iq_nibble_scales(x[b].scales, &scd[0], &scd[1]);
         __m256i sumi[GK_RMAX];
         for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ib++) {
@@ -62,7 +73,7 @@ GK_AI void gk_k_iq2_xs(int64_t n, float *s, const void *vx, const void *const *a
             const __m256i grid = gk_grid64x4(gk_iq2xs_grid, q2[0] & 511, q2[1] & 511, q2[2] & 511, q2[3] & 511);
             const __m256i sgn = gk_pm1(_mm256_set_epi64x((long long)gk_ksigns64[q2[3] >> 9], (long long)gk_ksigns64[q2[2] >> 9],
                                                           (long long)gk_ksigns64[q2[1] >> 9], (long long)gk_ksigns64[q2[0] >> 9]));
-            const __m256i scv = gk_scale_pair16(2 * (x[b].scales[ib] & 0xF) + 1, 2 * (x[b].scales[ib] >> 4) + 1);
+            const __m256i scv = gk_pick_pair(scd[ib >> 2], 2 * ib);
             GK_IQ_ACC(R, sumi, grid, sgn, scv, 32 * ib)
         }
         GK_IQ_BLOCK_END(0.125f * gk_f16(x[b].d))
@@ -73,6 +84,8 @@ GK_AI void gk_k_iq2_xs(int64_t n, float *s, const void *vx, const void *const *a
 GK_AI void gk_k_iq2_s(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
     GK_IQ_PROLOGUE(gk_block_iq2_s)
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        __m256i scd[2];
+        gk_iq_nibble_scales(x[b].scales, &scd[0], &scd[1]);
         __m256i sumi[GK_RMAX];
         for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
         const uint8_t *qs = x[b].qs, *signs = x[b].qs + GK_QK_K / 8;
@@ -82,7 +95,7 @@ GK_AI void gk_k_iq2_s(int64_t n, float *s, const void *vx, const void *const *a,
             const __m256i grid = gk_grid64x4(gk_iq2s_grid, q[0] | ((qh << 8) & 0x300), q[1] | ((qh << 6) & 0x300),
                                              q[2] | ((qh << 4) & 0x300), q[3] | ((qh << 2) & 0x300));
             const __m256i sgn = gk_pm1(gk_bits32(signs + 4 * ib));
-            const __m256i scv = gk_scale_pair16(2 * (x[b].scales[ib] & 0xF) + 1, 2 * (x[b].scales[ib] >> 4) + 1);
+            const __m256i scv = gk_pick_pair(scd[ib >> 2], 2 * ib);
             GK_IQ_ACC(R, sumi, grid, sgn, scv, 32 * ib)
         }
         GK_IQ_BLOCK_END(0.125f * gk_f16(x[b].d))
@@ -178,6 +191,15 @@ GK_AI void gk_k_iq1_m(int64_t n, float *s, const void *vx, const void *const *a,
         uint16_t sc[4];
         memcpy(sc, x[b].scales, 8);
         const uint16_t d16 = (uint16_t)((sc[0] >> 12) | ((sc[1] >> 8) & 0x00f0) | ((sc[2] >> 4) & 0x0f00) | (sc[3] & 0xf000));
+        /* group g (16 weights) has the 3-bit scale (sc[g / 4] >> 3 (g % 4)) & 7 */
+        __m256i scd[2];
+        for (int hh = 0; hh < 2; hh++) {
+            const __m256i wv = _mm256_setr_epi32(sc[2 * hh], sc[2 * hh], sc[2 * hh], sc[2 * hh],
+                                                 sc[2 * hh + 1], sc[2 * hh + 1], sc[2 * hh + 1], sc[2 * hh + 1]);
+            const __m256i t = _mm256_and_si256(_mm256_srlv_epi32(wv, _mm256_setr_epi32(0, 3, 6, 9, 0, 3, 6, 9)), _mm256_set1_epi32(7));
+            const __m256i ls = _mm256_add_epi32(_mm256_add_epi32(t, t), _mm256_set1_epi32(1));
+            scd[hh] = _mm256_or_si256(ls, _mm256_slli_epi32(ls, 16));
+        }
         for (int ib = 0; ib < 8; ib++) {
             const uint8_t *q = x[b].qs + 4 * ib, *qh = x[b].qh + 2 * ib;
             const __m256i g = gk_grid64x4(gk_iq1s_grid, q[0] | ((qh[0] << 8) & 0x700), q[1] | ((qh[0] << 4) & 0x700),
@@ -187,8 +209,7 @@ GK_AI void gk_k_iq1_m(int64_t n, float *s, const void *vx, const void *const *a,
                                                     (qh[0] & 0x80) ? -1LL : 0x0101010101010101LL,
                                                     (qh[0] & 0x08) ? -1LL : 0x0101010101010101LL);
             const __m256i w = _mm256_add_epi8(_mm256_sign_epi8(eight, g), delta);
-            const int s16 = sc[ib / 2] >> (6 * (ib & 1));
-            const __m256i scv = gk_scale_pair16(2 * (s16 & 7) + 1, 2 * ((s16 >> 3) & 7) + 1);
+            const __m256i scv = gk_pick_pair(scd[ib >> 2], 2 * ib);
             GK_IQ1_ACC(R, sumi, w, scv, 32 * ib)
         }
         GK_IQ_BLOCK_END(0.125f * gk_f16(d16))
@@ -267,6 +288,23 @@ GK_AI void gk_k_q2_0(int64_t n, float *s, const void *vx, const void *const *a, 
     for (int r = 0; r < R; r++) s[r] = gk_hsum(acc[r]);
 }
 
+/* Four UE4M3 bytes -> 4 floats (value / 2, as gk_ue4m3_half): e > 0: 2^(e-8) (1 + m/8); e = 0:
+ * m 2^-10; 0x7F (NaN) -> 0; bit 7 ignored. */
+GK_AI __m128 gk_ue4m3_half_x4(const uint8_t *p) {
+    uint32_t u;
+    memcpy(&u, p, 4);
+    const __m128i x = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)u));
+    const __m128i e = _mm_and_si128(_mm_srli_epi32(x, 3), _mm_set1_epi32(0xF));
+    const __m128i m = _mm_and_si128(x, _mm_set1_epi32(7));
+    const __m128 normal = _mm_castsi128_ps(_mm_or_si128(_mm_slli_epi32(_mm_add_epi32(e, _mm_set1_epi32(119)), 23),
+                                                        _mm_slli_epi32(m, 20)));
+    const __m128 sub = _mm_mul_ps(_mm_cvtepi32_ps(m), _mm_set1_ps(1.0f / 1024.0f));
+    const __m128 isnormal = _mm_castsi128_ps(_mm_cmpgt_epi32(e, _mm_setzero_si128()));
+    const __m128 v = _mm_blendv_ps(sub, normal, isnormal);
+    const __m128 isnan = _mm_castsi128_ps(_mm_cmpeq_epi32(x, _mm_set1_epi32(0x7F)));
+    return _mm_andnot_ps(isnan, v);
+}
+
 /* NVFP4: per Q8_0 block two 16-weight sub-blocks with their own UE4M3 scale. */
 GK_AI void gk_k_nvfp4(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
     const gk_block_nvfp4 *x = vx;
@@ -276,20 +314,21 @@ GK_AI void gk_k_nvfp4(int64_t n, float *s, const void *vx, const void *const *a,
     const __m256i tbl = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_kvalues_fp4));
     const __m128i m4 = _mm_set1_epi8(0x0F);
     for (int64_t b = 0; b < n / 64; b++) {
+        const __m128 d4 = gk_ue4m3_half_x4(x[b].d);
         for (int k = 0; k < 2; k++) {
+            const __m256 dsub = _mm256_permutevar8x32_ps(_mm256_castps128_ps256(d4),
+                                                         _mm256_setr_epi32(2 * k, 2 * k, 2 * k, 2 * k, 2 * k + 1, 2 * k + 1, 2 * k + 1, 2 * k + 1));
             const __m128i t = _mm_loadu_si128((const __m128i *)(x[b].qs + 16 * k));
             const __m128i lo = _mm_and_si128(t, m4), hi = _mm_and_si128(_mm_srli_epi16(t, 4), m4);
             const __m256i idx = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_unpacklo_epi64(lo, hi)),
                                                         _mm_unpackhi_epi64(lo, hi), 1);
             const __m256i w = _mm256_shuffle_epi8(tbl, idx);
             const __m256i aw = _mm256_sign_epi8(w, w);
-            const float d0 = gk_ue4m3_half(x[b].d[2 * k]), d1 = gk_ue4m3_half(x[b].d[2 * k + 1]);
             for (int r = 0; r < R; r++) {
                 const gk_block_q8_0 *yb = &ya[r][2 * b + k];
                 const __m256i y = _mm256_loadu_si256((const __m256i *)yb->qs);
                 const __m256i p = gk_dot_s8(aw, w, y);
-                const float dy = gk_f16(yb->d);
-                const __m256 sc = _mm256_set_m128(_mm_set1_ps(dy * d1), _mm_set1_ps(dy * d0));
+                const __m256 sc = _mm256_mul_ps(_mm256_set1_ps(gk_f16(yb->d)), dsub);
                 acc[r] = _mm256_fmadd_ps(sc, _mm256_cvtepi32_ps(p), acc[r]);
             }
         }

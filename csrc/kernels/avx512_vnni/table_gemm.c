@@ -3,8 +3,6 @@
 
 /* Kernels of this family in this tier (defined in this folder). */
 void gk_gemm_f32_f32_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
-void gk_gemm_f16_f16_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
-void gk_gemm_bf16_bf16_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_q8_0_q8_0_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_q4_0_q8_0_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_q5_0_q8_0_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
@@ -33,8 +31,6 @@ void gk_gemm_iq1_m_q8_K_avx512_vnni(int64_t k, const void *w, size_t w_stride, i
 
 const gk_gemm_fn gk_gemm_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_F32] = gk_gemm_f32_f32_avx512_vnni,
-    [GK_TYPE_F16] = gk_gemm_f16_f16_avx512_vnni,
-    [GK_TYPE_BF16] = gk_gemm_bf16_bf16_avx512_vnni,
     [GK_TYPE_Q8_0] = gk_gemm_q8_0_q8_0_avx512_vnni,
     [GK_TYPE_Q4_0] = gk_gemm_q4_0_q8_0_avx512_vnni,
     [GK_TYPE_Q5_0] = gk_gemm_q5_0_q8_0_avx512_vnni,

@@ -3,8 +3,6 @@
 
 /* Kernels of this family in this tier (defined in this folder). */
 void gk_vecdot_f32_f32_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_f16_f16_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_bf16_bf16_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q8_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q4_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q5_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
@@ -46,8 +44,6 @@ void gk_vecdot_iq1_m_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, co
 
 const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_F32] = gk_vecdot_f32_f32_avx512_vnni,
-    [GK_TYPE_F16] = gk_vecdot_f16_f16_avx512_vnni,
-    [GK_TYPE_BF16] = gk_vecdot_bf16_bf16_avx512_vnni,
     [GK_TYPE_Q8_0] = gk_vecdot_q8_0_q8_0_avx512_vnni,
     [GK_TYPE_Q4_0] = gk_vecdot_q4_0_q8_0_avx512_vnni,
     [GK_TYPE_Q5_0] = gk_vecdot_q5_0_q8_0_avx512_vnni,

@@ -3,31 +3,31 @@
 #define GK_X86_VNNI 1
 #include "../avx2/x86_dot_iq.h"
 
-GK_X86_DEFINE(gk_k_f32, f32_f32, avx512_vnni)
-GK_X86_DEFINE(gk_k_f16, f16_f16, avx512_vnni)
-GK_X86_DEFINE(gk_k_bf16, bf16_bf16, avx512_vnni)
-GK_X86_DEFINE(gk_k_q8_0, q8_0_q8_0, avx512_vnni)
-GK_X86_DEFINE(gk_k_q4_0, q4_0_q8_0, avx512_vnni)
-GK_X86_DEFINE(gk_k_q5_0, q5_0_q8_0, avx512_vnni)
-GK_X86_DEFINE(gk_k_q4_1, q4_1_q8_1, avx512_vnni)
-GK_X86_DEFINE(gk_k_q5_1, q5_1_q8_1, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq4_nl, iq4_nl_q8_0, avx512_vnni)
-GK_X86_DEFINE(gk_k_mxfp4, mxfp4_q8_0, avx512_vnni)
-GK_X86_DEFINE(gk_k_nvfp4, nvfp4_q8_0, avx512_vnni)
-GK_X86_DEFINE(gk_k_q1_0, q1_0_q8_0, avx512_vnni)
-GK_X86_DEFINE(gk_k_q2_0, q2_0_q8_0, avx512_vnni)
-GK_X86_DEFINE(gk_k_q2_K, q2_K_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_q3_K, q3_K_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_q4_K, q4_K_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_q5_K, q5_K_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_q6_K, q6_K_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq4_xs, iq4_xs_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_tq1_0, tq1_0_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_tq2_0, tq2_0_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq2_xxs, iq2_xxs_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq2_xs, iq2_xs_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq2_s, iq2_s_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq3_xxs, iq3_xxs_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq3_s, iq3_s_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq1_s, iq1_s_q8_K, avx512_vnni)
-GK_X86_DEFINE(gk_k_iq1_m, iq1_m_q8_K, avx512_vnni)
+GK_X86_DEFINE(gk_k_f32, f32_f32, avx512_vnni, GK_TYPE_F32, GK_ISA_AVX512_VNNI)
+/* f16_f16: inherited from avx512/vecdot_float_avx512.c */
+/* bf16_bf16: inherited from avx512/vecdot_float_avx512.c */
+/* q8_0_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* q4_0_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* q5_0_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* q4_1_q8_1: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* q5_1_q8_1: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* iq4_nl_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* mxfp4_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_nvfp4, nvfp4_q8_0, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_q1_0, q1_0_q8_0, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_q2_0, q2_0_q8_0, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_q2_K, q2_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_q3_K, q3_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_q4_K, q4_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_q5_K, q5_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_q6_K, q6_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_iq4_xs, iq4_xs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_tq1_0, tq1_0_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_tq2_0, tq2_0_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_iq2_xxs, iq2_xxs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_iq2_xs, iq2_xs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_iq2_s, iq2_s_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_iq3_xxs, iq3_xxs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_iq3_s, iq3_s_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_iq1_s, iq1_s_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+GK_X86_DEFINE_VECDOT(gk_k_iq1_m, iq1_m_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */

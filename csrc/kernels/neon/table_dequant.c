@@ -2,7 +2,36 @@
 #include "ggufkit/gk_kernels.h"
 
 /* Kernels of this family in this tier (defined in this folder). */
+/* float, legacy and K types (dequant_{float,legacy,k}_neon.c) */
+void gk_dequant_f16_neon(const void *x, float *y, int64_t n);
+void gk_dequant_bf16_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q4_0_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q4_1_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q5_0_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q5_1_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q8_0_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q8_1_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q2_K_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q3_K_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q4_K_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q5_K_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q6_K_neon(const void *x, float *y, int64_t n);
+void gk_dequant_q8_K_neon(const void *x, float *y, int64_t n);
 
 const gk_dequant_fn gk_dequant_table_neon[GK_TYPE_COUNT] = {
-    0,
+    /* float, legacy and K types */
+    [GK_TYPE_F16] = gk_dequant_f16_neon,
+    [GK_TYPE_BF16] = gk_dequant_bf16_neon,
+    [GK_TYPE_Q4_0] = gk_dequant_q4_0_neon,
+    [GK_TYPE_Q4_1] = gk_dequant_q4_1_neon,
+    [GK_TYPE_Q5_0] = gk_dequant_q5_0_neon,
+    [GK_TYPE_Q5_1] = gk_dequant_q5_1_neon,
+    [GK_TYPE_Q8_0] = gk_dequant_q8_0_neon,
+    [GK_TYPE_Q8_1] = gk_dequant_q8_1_neon,
+    [GK_TYPE_Q2_K] = gk_dequant_q2_K_neon,
+    [GK_TYPE_Q3_K] = gk_dequant_q3_K_neon,
+    [GK_TYPE_Q4_K] = gk_dequant_q4_K_neon,
+    [GK_TYPE_Q5_K] = gk_dequant_q5_K_neon,
+    [GK_TYPE_Q6_K] = gk_dequant_q6_K_neon,
+    [GK_TYPE_Q8_K] = gk_dequant_q8_K_neon,
 };

@@ -2,7 +2,12 @@
 #include "ggufkit/gk_kernels.h"
 
 /* Kernels of this family in this tier (defined in this folder). */
+void gk_vecdot_q8_0_q8_0_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q4_0_q8_0_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q4_K_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
-    0,
+    [GK_TYPE_Q8_0] = gk_vecdot_q8_0_q8_0_neon_dotprod,
+    [GK_TYPE_Q4_0] = gk_vecdot_q4_0_q8_0_neon_dotprod,
+    [GK_TYPE_Q4_K] = gk_vecdot_q4_K_q8_K_neon_dotprod,
 };

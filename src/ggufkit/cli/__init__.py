@@ -8,6 +8,12 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("cpu", help="show CPU features and which kernel tier serves each type")
     p.set_defaults(func=_cmd_cpu)
+    p = sub.add_parser("inspect", help="show a GGUF file's header, metadata and tensors")
+    p.add_argument("path", help="a .gguf file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--no-tensors", action="store_true", help="leave out the tensor list")
+    p.add_argument("--full", action="store_true", help="print arrays and long strings in full")
+    p.set_defaults(func=_cmd_inspect)
     args = parser.parse_args(argv)
     return args.func(args) or 0
 
@@ -17,6 +23,11 @@ def _cmd_cpu(args) -> int:
     import ggufkit
     print(json.dumps(ggufkit.cpu_info(), indent=1))
     return 0
+
+
+def _cmd_inspect(args) -> int:
+    from ._inspect import inspect
+    return inspect(args)
 
 
 if __name__ == "__main__":

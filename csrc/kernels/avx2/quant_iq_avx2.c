@@ -1,0 +1,256 @@
+/* AVX2 grid IQ quantizers: the logic of ../ref/quant_iq_impl.h with the hot searches done 8 candidates at a
+ * time, picking exactly the scalar reference's winners (same bytes; the tests compare every tier).
+ *
+ * Neighbour searches: lane j of a vector holds candidate j's distance sum. Each element's term
+ * w*diff*diff is first tabulated for every level (the same float operations as the scalar loop, so the
+ * same values), then summed in the scalar order by a table lookup (vpermps) per element. The argmin keeps
+ * the scalar rule: the smallest distance below FLT_MAX, the first candidate on ties.
+ * IQ1 split searches: the candidates (i1, i2) of one i1 are evaluated 8 values of i2 at a time with the
+ * scalar formulas; a chunk with no candidate beating the running best (all compared against the same best,
+ * as the scalar loop would) is skipped, any other chunk is replayed in scalar order. */
+#include <immintrin.h>
+
+#include "../ref/quant_iq_scalar.h"
+
+/* Prefix-sum copies padded so that 8 lanes from any split point stay in bounds. */
+#define IQ1S_SPLIT_PAD (32 + 8)
+#define IQ1M_SPLIT_PAD (16 + 8)
+
+/* Index (in list order) of the smallest lane value below FLT_MAX, the first on ties; -1 if none. */
+static inline int argmin_lanes(__m256 best, __m256i best_pos) {
+    float v[8];
+    int p[8];
+    _mm256_storeu_ps(v, best);
+    _mm256_storeu_si256((__m256i *)p, best_pos);
+    float b = FLT_MAX;
+    int at = -1;
+    for (int l = 0; l < 8; ++l) {
+        if (p[l] < 0) continue;
+        if (at < 0 || v[l] < b || (v[l] == b && p[l] < at)) {
+            b = v[l];
+            at = p[l];
+        }
+    }
+    return at;
+}
+
+/* Position (0-based, in list order) of the neighbour of key u minimizing sum_e tab[e][level_e]; -1 if no
+ * sum is below FLT_MAX. width: elements per grid point (8 or 4). */
+static inline int nb_search(const gk_iq_grid *g, int u, const __m256 *tab, int width) {
+    const uint16_t *neighbours = g->neighbours - g->map[u] - 1;
+    const int count = neighbours[0];
+    const uint8_t *lv = g->nb_levels + g->nb_levels_at[u];
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256 best = _mm256_set1_ps(FLT_MAX);
+    __m256i best_pos = _mm256_set1_epi32(-1);
+    for (int c = 0; 8 * c < count; ++c) {
+        __m256 d2 = _mm256_setzero_ps();
+        for (int e = 0; e < width; ++e) {
+            const __m256i idx = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(lv + 8 * (width * c + e))));
+            d2 = _mm256_add_ps(d2, _mm256_permutevar8x32_ps(tab[e], idx));
+        }
+        const __m256i pos = _mm256_add_epi32(_mm256_set1_epi32(8 * c), lane);
+        const __m256i valid = _mm256_cmpgt_epi32(_mm256_set1_epi32(count), pos);
+        const __m256 lt = _mm256_and_ps(_mm256_cmp_ps(d2, best, _CMP_LT_OQ), _mm256_castsi256_ps(valid));
+        best = _mm256_blendv_ps(best, d2, lt);
+        best_pos = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(best_pos), _mm256_castsi256_ps(pos), lt));
+    }
+    return argmin_lanes(best, best_pos);
+}
+
+/* tab[e][l] = (w[e]*diff)*diff with diff = scale*qv[l] - x[e]: the scalar loop's term for level l. */
+static inline void level_terms(int width, const float *x, const float *w, float scale, __m256 qv, __m256 *tab) {
+    const __m256 sq = _mm256_mul_ps(_mm256_set1_ps(scale), qv);
+    for (int e = 0; e < width; ++e) {
+        const __m256 diff = _mm256_sub_ps(sq, _mm256_set1_ps(x[e]));
+        tab[e] = _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(w[e]), diff), diff);
+    }
+}
+
+static inline int iq_nb8_avx2(const gk_iq_grid *g, int u, const float *xval, const float *w, float scale, int8_t *L) {
+    __m256 tab[8];
+    level_terms(8, xval, w, scale, _mm256_setr_ps(1, 3, 5, 7, 9, 11, 13, 15), tab);
+    const uint16_t *neighbours = g->neighbours - g->map[u] - 1;
+    const int at = nb_search(g, u, tab, 8);
+    const int index = neighbours[1 + (at < 0 ? 0 : at)];
+    const int8_t *pg = (const int8_t *)(g->grid8 + index);
+    for (int i = 0; i < 8; ++i) L[i] = (int8_t)((pg[i] - 1) / 2);
+    return index;
+}
+
+static inline int iq_nb4_avx2(const gk_iq_grid *g, int u, const float *xval, const float *w, float scale, int8_t *L) {
+    __m256 tab[4];
+    level_terms(4, xval, w, scale, _mm256_setr_ps(1, 3, 5, 7, 9, 11, 13, 15), tab);
+    const uint16_t *neighbours = g->neighbours - g->map[u] - 1;
+    const int at = nb_search(g, u, tab, 4);
+    const int index = neighbours[1 + (at < 0 ? 0 : at)];
+    const int8_t *pg = (const int8_t *)(g->grid4 + index);
+    for (int i = 0; i < 4; ++i) L[i] = (int8_t)((pg[i] - 1) / 2);
+    return index;
+}
+
+static inline int iq_nb1_avx2(const gk_iq_grid *g, int u, const float *xval, const float *w, float scale,
+                              const float *xg, int8_t *L) {
+    __m256 tab[8];
+    level_terms(8, xval, w, scale, _mm256_setr_ps(xg[0], xg[1], xg[2], 0, 0, 0, 0, 0), tab);
+    const int at = nb_search(g, u, tab, 8);
+    if (at < 0) return iq_nb1_scalar(g, u, xval, w, scale, xg, L); /* overflowed input: ggml's fallback */
+    const int index = (g->neighbours - g->map[u] - 1)[1 + at];
+    const int8_t *pg = (const int8_t *)(g->grid8 + index);
+    for (int i = 0; i < 8; ++i) L[i] = (int8_t)((pg[i] - 1) / 2);
+    return index;
+}
+
+/* Whether candidate (sumqx, sumq2) beats best as ggml tests it; lanes where valid is set. */
+static inline int any_beats(__m256 sumqx, __m256 sumq2, __m256 best, __m256 valid) {
+    const __m256 pos = _mm256_cmp_ps(sumq2, _mm256_setzero_ps(), _CMP_GT_OQ);
+    const __m256 gt = _mm256_cmp_ps(_mm256_mul_ps(sumqx, sumqx), _mm256_mul_ps(best, sumq2), _CMP_GT_OQ);
+    return _mm256_movemask_ps(_mm256_and_ps(_mm256_and_ps(pos, gt), valid));
+}
+
+static inline void iq1s_split_avx2(const float *sumx, const float *sumw, int bs, const float *x_p, const float *x_m,
+                                   iq1_split *r) {
+    float sx[IQ1S_SPLIT_PAD], sw[IQ1S_SPLIT_PAD];
+    for (int i = 0; i < IQ1S_SPLIT_PAD; ++i) {
+        sx[i] = i <= bs ? sumx[i] : 0;
+        sw[i] = i <= bs ? sumw[i] : 0;
+    }
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 xp0 = _mm256_set1_ps(x_p[0]), xp1 = _mm256_set1_ps(x_p[1]), xp2 = _mm256_set1_ps(x_p[2]);
+    const __m256 xm0 = _mm256_set1_ps(x_m[0]), xm1 = _mm256_set1_ps(x_m[1]), xm2 = _mm256_set1_ps(x_m[2]);
+    const __m256 xtot = _mm256_set1_ps(sx[bs]), wtot = _mm256_set1_ps(sw[bs]);
+    for (int i1 = 0; i1 <= bs; ++i1) {
+        const __m256 ax = _mm256_set1_ps(sx[i1] - sx[0]), aw = _mm256_set1_ps(sw[i1] - sw[0]);
+        const __m256 x1 = _mm256_set1_ps(sx[i1]), w1 = _mm256_set1_ps(sw[i1]);
+        for (int i2 = i1; i2 <= bs; i2 += 8) {
+            const __m256 x2 = _mm256_loadu_ps(sx + i2), w2 = _mm256_loadu_ps(sw + i2);
+            const __m256 bx = _mm256_sub_ps(x2, x1), bw = _mm256_sub_ps(w2, w1);
+            const __m256 cx = _mm256_sub_ps(xtot, x2), cw = _mm256_sub_ps(wtot, w2);
+            const __m256 qx_p = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(ax, xp0), _mm256_mul_ps(bx, xp1)),
+                                              _mm256_mul_ps(cx, xp2));
+            const __m256 q2_p = _mm256_add_ps(
+                _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(aw, xp0), xp0), _mm256_mul_ps(_mm256_mul_ps(bw, xp1), xp1)),
+                _mm256_mul_ps(_mm256_mul_ps(cw, xp2), xp2));
+            const __m256 qx_m = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(ax, xm0), _mm256_mul_ps(bx, xm1)),
+                                              _mm256_mul_ps(cx, xm2));
+            const __m256 q2_m = _mm256_add_ps(
+                _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(aw, xm0), xm0), _mm256_mul_ps(_mm256_mul_ps(bw, xm1), xm1)),
+                _mm256_mul_ps(_mm256_mul_ps(cw, xm2), xm2));
+            const __m256 valid = _mm256_castsi256_ps(
+                _mm256_cmpgt_epi32(_mm256_set1_epi32(bs - i2 + 1), lane)); /* i2 + lane <= bs */
+            const __m256 best = _mm256_set1_ps(r->best_score);
+            if (!(any_beats(qx_p, q2_p, best, valid) | any_beats(qx_m, q2_m, best, valid))) continue;
+            /* Replay this chunk in the scalar order: (i2, +), (i2, -), (i2 + 1, +), ... */
+            float vqx_p[8], vq2_p[8], vqx_m[8], vq2_m[8];
+            _mm256_storeu_ps(vqx_p, qx_p); _mm256_storeu_ps(vq2_p, q2_p);
+            _mm256_storeu_ps(vqx_m, qx_m); _mm256_storeu_ps(vq2_m, q2_m);
+            for (int l = 0; l < 8 && i2 + l <= bs; ++l) {
+                if (vq2_p[l] > 0 && vqx_p[l] * vqx_p[l] > r->best_score * vq2_p[l]) {
+                    r->scale = vqx_p[l] / vq2_p[l];
+                    r->best_score = r->scale * vqx_p[l];
+                    r->i1 = i1; r->i2 = i2 + l; r->which = 1;
+                }
+                if (vq2_m[l] > 0 && vqx_m[l] * vqx_m[l] > r->best_score * vq2_m[l]) {
+                    r->scale = vqx_m[l] / vq2_m[l];
+                    r->best_score = r->scale * vqx_m[l];
+                    r->i1 = i1; r->i2 = i2 + l; r->which = -1;
+                }
+            }
+        }
+    }
+}
+
+static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
+    float px[2][IQ1M_SPLIT_PAD], pw[2][IQ1M_SPLIT_PAD];
+    for (int h = 0; h < 2; ++h)
+        for (int i = 0; i < IQ1M_SPLIT_PAD; ++i) {
+            px[h][i] = i <= bs ? s->px[h][i] : 0;
+            pw[h][i] = i <= bs ? s->pw[h][i] : 0;
+        }
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    float a_p[2], a_m[2], b_p[2], b_m[2];
+    for (int h = 0; h < 2; ++h) {
+        a_p[h] = s->txs[h] * s->p2;
+        a_m[h] = s->txs[h] * s->m2;
+        b_p[h] = s->tws[h] * s->p2 * s->p2;
+        b_m[h] = s->tws[h] * s->m2 * s->m2;
+    }
+    const __m256 cp2 = _mm256_set1_ps(s->cp2), cm2 = _mm256_set1_ps(s->cm2);
+    for (int i1 = 0; i1 <= bs; ++i1) {
+        __m256 x1[2], apv[2], amv[2], cpv[2], cmv[2];
+        for (int h = 0; h < 2; ++h) {
+            x1[h] = _mm256_set1_ps(px[h][i1]);
+            apv[h] = _mm256_set1_ps(a_p[h]);
+            amv[h] = _mm256_set1_ps(a_m[h]);
+            cpv[h] = _mm256_set1_ps(b_p[h] + pw[h][i1] * s->cp1);
+            cmv[h] = _mm256_set1_ps(b_m[h] + pw[h][i1] * s->cm1);
+        }
+        for (int i2 = i1; i2 <= bs; i2 += 8) {
+            __m256 qx_p[2], qx_m[2], q2_p[2], q2_m[2];
+            for (int h = 0; h < 2; ++h) {
+                const __m256 sx = _mm256_add_ps(x1[h], _mm256_loadu_ps(px[h] + i2));
+                const __m256 w2 = _mm256_loadu_ps(pw[h] + i2);
+                qx_p[h] = _mm256_sub_ps(apv[h], sx);
+                qx_m[h] = _mm256_sub_ps(amv[h], sx);
+                q2_p[h] = _mm256_add_ps(cpv[h], _mm256_mul_ps(w2, cp2));
+                q2_m[h] = _mm256_add_ps(cmv[h], _mm256_mul_ps(w2, cm2));
+            }
+            __m256 sqx[4], sq2[4];
+            sqx[0] = _mm256_add_ps(qx_p[0], qx_p[1]);
+            sqx[1] = _mm256_add_ps(qx_p[0], qx_m[1]);
+            sqx[2] = _mm256_add_ps(qx_m[0], qx_p[1]);
+            sqx[3] = _mm256_add_ps(qx_m[0], qx_m[1]);
+            sq2[0] = _mm256_add_ps(q2_p[0], q2_p[1]);
+            sq2[1] = _mm256_add_ps(q2_p[0], q2_m[1]);
+            sq2[2] = _mm256_add_ps(q2_m[0], q2_p[1]);
+            sq2[3] = _mm256_add_ps(q2_m[0], q2_m[1]);
+            const __m256 valid = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(bs - i2 + 1), lane));
+            const __m256 best = _mm256_set1_ps(r->best_score);
+            int any = 0;
+            for (int k = 0; k < 4; ++k) any |= any_beats(sqx[k], sq2[k], best, valid);
+            if (!any) continue;
+            float vx[4][8], v2[4][8];
+            for (int k = 0; k < 4; ++k) {
+                _mm256_storeu_ps(vx[k], sqx[k]);
+                _mm256_storeu_ps(v2[k], sq2[k]);
+            }
+            for (int l = 0; l < 8 && i2 + l <= bs; ++l)
+                for (int k = 0; k < 4; ++k)
+                    if (v2[k][l] > 0 && vx[k][l] * vx[k][l] > r->best_score * v2[k][l]) {
+                        r->scale = vx[k][l] / v2[k][l];
+                        r->best_score = r->scale * vx[k][l];
+                        r->i1 = i1; r->i2 = i2 + l; r->which = k;
+                    }
+        }
+    }
+}
+
+#define iq_nb8 iq_nb8_avx2
+#define iq_nb4 iq_nb4_avx2
+#define iq_nb1 iq_nb1_avx2
+#define iq1s_split iq1s_split_avx2
+#define iq1m_split iq1m_split_avx2
+#include "../ref/quant_iq_impl.h"
+#include "ggufkit/gk_kernels.h"
+
+size_t gk_quant_iq2_xxs_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
+    return iq_rows_iq2_xxs(x, y, nrows, n_per_row, imatrix);
+}
+size_t gk_quant_iq2_xs_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
+    return iq_rows_iq2_xs(x, y, nrows, n_per_row, imatrix);
+}
+size_t gk_quant_iq2_s_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
+    return iq_rows_iq2_s(x, y, nrows, n_per_row, imatrix);
+}
+size_t gk_quant_iq3_xxs_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
+    return iq_rows_iq3_xxs(x, y, nrows, n_per_row, imatrix);
+}
+size_t gk_quant_iq3_s_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
+    return iq_rows_iq3_s(x, y, nrows, n_per_row, imatrix);
+}
+size_t gk_quant_iq1_s_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
+    return iq_rows_iq1_s(x, y, nrows, n_per_row, imatrix);
+}
+size_t gk_quant_iq1_m_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
+    return iq_rows_iq1_m(x, y, nrows, n_per_row, imatrix);
+}
