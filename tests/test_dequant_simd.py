@@ -12,7 +12,7 @@ from dequant_blocks import random_blocks
 SIMD_TYPES = ["IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ4_NL", "IQ4_XS",
               "TQ1_0", "TQ2_0", "MXFP4", "NVFP4", "Q1_0", "Q2_0"]
 TIER_ORDER = ["ref", "avx2", "avx512", "avx512_vnni"]
-VBMI_TYPES = ["IQ2_XXS", "IQ3_XXS", "IQ3_S"]  # own kernels in the avx512_vnni tier (vpermi2b lookups)
+VBMI_TYPES = ["IQ3_XXS", "IQ3_S"]  # own kernels in the avx512_vnni tier (vpermi2b lookups)
 
 # (rows, blocks per row): one-block rows, odd row counts, several rows of several blocks
 SHAPES = [(1, 1), (3, 1), (5, 3), (2, 17), (31, 2)]

@@ -238,3 +238,26 @@ def test_errors():
         ggufkit.dequantize(data, "Q8_0", (2, 64), out=mis)
     with pytest.raises(ValueError, match="tier"):
         _testing.kernels("no_such_tier")
+
+
+def test_float16_output_rounding(tier):
+    """float32 -> float16 output rounds to nearest even like numpy, across random bit patterns, ties,
+    subnormals, overflow, infinities and NaNs (NaN stays NaN)."""
+    rng = np.random.default_rng(11)
+    bits = [rng.integers(0, 2**32, 200_000, dtype=np.uint64).astype(np.uint32)]
+    # values near float16 ties and limits: halves plus/minus half an ulp, exactly and one float32 ulp off
+    h = np.arange(0, 0x7C00, 7, dtype=np.uint16).view(np.float16).astype(np.float32)
+    nxt = np.nextafter(h.astype(np.float16), np.float16(np.inf)).astype(np.float32)
+    mid = (h.astype(np.float64) + nxt.astype(np.float64)) / 2
+    for v in (mid, np.nextafter(mid.astype(np.float32), np.float32(0)), np.nextafter(mid.astype(np.float32), np.float32(1e30))):
+        v = np.asarray(v, dtype=np.float32)
+        bits += [v.view(np.uint32), (-v).view(np.uint32)]
+    bits.append(np.array([0x7F800000, 0xFF800000, 0x477FF000, 0x477FEFFF, 0x33000000, 0x33000001, 0x7FC00001,
+                          0x7F800001, 0xFFFFFFFF, 0x00000001, 0x80000000], dtype=np.uint32))
+    x = np.concatenate(bits).view(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        want = x.astype(np.float16)
+    got = _testing.kernels(tier).dequantize(x, "F32", x.shape, dtype=np.float16, threads=2)
+    nan = np.isnan(want)
+    assert np.isnan(got[nan]).all()
+    same_bits(got[~nan], want[~nan])

@@ -123,6 +123,8 @@ def test_float16_input_and_types():
     x16 = g["src"].astype(np.float16)
     np.testing.assert_array_equal(ggufkit.quantize(x16, "q4_0"), ggufkit.quantize(x16.astype(np.float32), 2))
     np.testing.assert_array_equal(ggufkit.quantize(g["src"], GGMLType.Q4_0), g["quant"])
+    # byte-swapped input
+    np.testing.assert_array_equal(ggufkit.quantize(g["src"].astype(">f4"), "Q4_0"), g["quant"])
     # non-contiguous input
     xt = np.asfortranarray(g["src"])
     np.testing.assert_array_equal(ggufkit.quantize(xt, "Q4_0"), g["quant"])
@@ -305,3 +307,70 @@ def test_bad_arguments():
         ggufkit.quantize(x, "q4_0", threads=0)
     with pytest.raises(ValueError, match="unknown ISA"):
         ggufkit.quantize(x, "q4_0", _isa="sse9")
+
+
+def test_nonfinite_found_at_every_position():
+    for pos in range(96):
+        x = np.ones((2, 96), np.float32)
+        x[1, pos] = [np.nan, np.inf, -np.inf][pos % 3]
+        with pytest.raises(ValueError, match=r"row 1\b"):
+            ggufkit.quantize(x, "q4_0")
+    # the largest finite values and subnormals are fine
+    x = np.full((1, 64), np.finfo(np.float32).max, np.float32)
+    x[0, 1::2] = np.float32(1e-45)
+    ggufkit.quantize(x, "q4_0")
+
+
+@pytest.mark.parametrize("name", OWN_TYPES)
+def test_ties_and_signed_zeros_same_bytes_on_every_tier(name):
+    """Data made of ties (+a and -a, repeated maxima, small integers), zeros of both signs and
+    all-zero blocks: where a SIMD reduction could pick another element than ggml's scan."""
+    t = GGMLType[name.upper()]
+    n = max(t.block_size, 256) * 2
+    rng = np.random.default_rng(3)
+    cases = []
+    x = np.round(rng.standard_normal((8, n)) * 2).astype(np.float32)
+    x[:, 7::11] = -x[:, 6::11][:, : x[:, 7::11].shape[1]]
+    cases.append(x)
+    z = np.zeros((4, n), np.float32)
+    z[1, ::3] = -0.0
+    z[2] = -0.0
+    z[3, ::7] = 1.0
+    cases.append(z)
+    cases.append(-np.abs(rng.standard_normal((4, n))).astype(np.float32))
+    cases.append(np.abs(rng.standard_normal((4, n))).astype(np.float32) * np.float32(1e-3))
+    # beyond a scale's range (NVFP4's UE4M3 saturates at 448, or underflows to 0), mixed magnitudes
+    big = rng.standard_normal((4, n)).astype(np.float32)
+    big[0] *= 1e6
+    big[1] *= 1e-5
+    big[2] *= np.where(rng.uniform(size=n) < 0.1, 1e7, 1.0).astype(np.float32)
+    big[3] = (np.round(big[3] * 8) / 4).astype(np.float32)  # exact midpoints of the FP4 grids
+    cases.append(big)
+    im = rng.uniform(0.5, 1.5, n).astype(np.float32)
+    for x in cases:
+        for imatrix in (None, im):
+            ref = _testing.kernels("ref").quantize(x, name, imatrix=imatrix)
+            for tier in TIERS[1:]:
+                np.testing.assert_array_equal(_testing.kernels(tier).quantize(x, name, imatrix=imatrix), ref)
+
+
+def test_bfloat16_input():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    g = load_golden("q4_k")
+    xb = g["src"].astype(ml_dtypes.bfloat16)
+    np.testing.assert_array_equal(ggufkit.quantize(xb, "q4_K"), ggufkit.quantize(xb.astype(np.float32), "q4_K"))
+
+
+@pytest.mark.parametrize("name", ["q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k"])
+def test_block_counts_grouped_differently_by_simd(name):
+    """SIMD kernels group 8 or 16 blocks (or 2 super-blocks) per step: odd counts use the remainders."""
+    t = GGMLType[name.upper()]
+    rng = np.random.default_rng(11)
+    for nblocks in ((1, 2, 3, 5) if t.block_size == 256 else (1, 7, 8, 9, 15, 17, 25)):
+        n = t.block_size * nblocks
+        x = rng.standard_normal((3, n)).astype(np.float32)
+        im = rng.uniform(0.1, 2.0, n).astype(np.float32)
+        for imatrix in (None, im):
+            ref = _testing.kernels("ref").quantize(x, name, imatrix=imatrix)
+            for tier in TIERS[1:]:
+                np.testing.assert_array_equal(_testing.kernels(tier).quantize(x, name, imatrix=imatrix), ref)

@@ -1,5 +1,8 @@
 /* The quantize driver: NaN / Inf check fused with the row loop, split over the thread pool. */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "ggufkit/gk_op_quant.h"
 #include "ggufkit/gk_parallel.h"
 
@@ -8,15 +11,21 @@
 #define GK_QUANT_BATCH_ELEMS 8192
 
 /* Non-zero iff one of x[0..n) is NaN or +-Inf: an all-ones exponent carries into bit 31 when the
- * lowest exponent bit is added, any other exponent does not. Integer-only so it vectorizes. */
+ * lowest exponent bit is added, any other exponent does not. Integer-only, four accumulators. */
 static int has_nonfinite(const float *x, int64_t n) {
-    uint32_t acc = 0;
     int64_t j = 0;
-    for (; j + 8 <= n; j += 8) {
-        uint32_t u[8];
-        memcpy(u, x + j, sizeof u);
-        for (int k = 0; k < 8; ++k) acc |= (u[k] & 0x7f800000u) + 0x00800000u;
+    uint32_t acc = 0;
+#if defined(__SSE2__)
+    const __m128i exp_mask = _mm_set1_epi32(0x7f800000), one_exp = _mm_set1_epi32(0x00800000);
+    __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+    for (; j + 16 <= n; j += 16) {
+        a0 = _mm_or_si128(a0, _mm_add_epi32(_mm_and_si128(_mm_loadu_si128((const __m128i *)(x + j)), exp_mask), one_exp));
+        a1 = _mm_or_si128(a1, _mm_add_epi32(_mm_and_si128(_mm_loadu_si128((const __m128i *)(x + j + 4)), exp_mask), one_exp));
+        a2 = _mm_or_si128(a2, _mm_add_epi32(_mm_and_si128(_mm_loadu_si128((const __m128i *)(x + j + 8)), exp_mask), one_exp));
+        a3 = _mm_or_si128(a3, _mm_add_epi32(_mm_and_si128(_mm_loadu_si128((const __m128i *)(x + j + 12)), exp_mask), one_exp));
     }
+    if (_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(_mm_or_si128(a0, a1), _mm_or_si128(a2, a3))))) return 1;
+#endif
     for (; j < n; ++j) {
         uint32_t u;
         memcpy(&u, x + j, 4);

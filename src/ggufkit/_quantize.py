@@ -17,7 +17,8 @@ _FLOAT_INPUTS = (np.dtype(np.float32), np.dtype(np.float16))
 
 def _as_float32(x) -> np.ndarray:
     arr = np.asarray(x)
-    if arr.dtype in _FLOAT_INPUTS or (_BF16 is not None and arr.dtype == _BF16):
+    native = arr.dtype.newbyteorder("=") if arr.dtype.byteorder not in ("|", "=") else arr.dtype
+    if native in _FLOAT_INPUTS or (_BF16 is not None and native == _BF16):
         return np.asarray(arr, dtype=np.float32, order="C")
     allowed = "float32, float16" + (" or bfloat16" if _BF16 is not None else "")
     raise TypeError(f"x must be a {allowed} array, got dtype {arr.dtype}"

@@ -23,17 +23,18 @@ void gk_dequant_mxfp4_avx2(const void *vx, float *y, int64_t n) {
     }
 }
 
-/* Four UE4M3 scales (ggml's ggml_ue4m3_to_fp32, which includes the 1/2) at once. Bit 7 is ignored except that
- * exactly 0x7f means zero. Normal: (1 + m/8) * 2^(e-8), i.e. float exponent e + 119; subnormal: m * 2^-10. */
-static inline __m128 gk_ue4m3_x4_avx2(uint32_t four) {
-    const __m128i x = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)four));
-    const __m128i low7 = _mm_and_si128(x, _mm_set1_epi32(0x7f));
-    const __m128 normal = _mm_castsi128_ps(_mm_add_epi32(_mm_slli_epi32(low7, 20), _mm_set1_epi32(119 << 23)));
-    const __m128 sub = _mm_mul_ps(_mm_cvtepi32_ps(_mm_and_si128(x, _mm_set1_epi32(7))), _mm_set1_ps(1.0f / 1024.0f));
-    const __m128i is_sub = _mm_cmpeq_epi32(_mm_and_si128(x, _mm_set1_epi32(0x78)), _mm_setzero_si128());
-    const __m128 v = _mm_blendv_ps(normal, sub, _mm_castsi128_ps(is_sub));
-    return _mm_andnot_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(x, _mm_set1_epi32(0x7f))), v);
-}
+/* UE4M3 scale byte -> ggml's ggml_ue4m3_to_fp32 (which includes the 1/2), for all 256 bytes. Bit 7 is ignored
+ * except that exactly 0x7f means zero. Normal (e > 0): (1 + m/8) * 2^(e-8); subnormal: m * 2^-10. All exact. */
+#define GK_UE(x) ((x) == 0x7f ? 0.0f : (((x) >> 3 & 15) == 0 ? (float)((x) & 7) / 1024.0f \
+                  : (float)(8 + ((x) & 7)) * (float)(1 << ((x) >> 3 & 15)) / 2048.0f))
+#define GK_UE4(x) GK_UE(x), GK_UE((x) + 1), GK_UE((x) + 2), GK_UE((x) + 3)
+#define GK_UE16(x) GK_UE4(x), GK_UE4((x) + 4), GK_UE4((x) + 8), GK_UE4((x) + 12)
+#define GK_UE64(x) GK_UE16(x), GK_UE16((x) + 16), GK_UE16((x) + 32), GK_UE16((x) + 48)
+static const float gk_ue4m3_half_table[256] = {GK_UE64(0), GK_UE64(64), GK_UE64(128), GK_UE64(192)};
+#undef GK_UE64
+#undef GK_UE16
+#undef GK_UE4
+#undef GK_UE
 
 void gk_dequant_nvfp4_avx2(const void *vx, float *y, int64_t n) {
     const gk_block_nvfp4 *x = (const gk_block_nvfp4 *)vx;
@@ -41,15 +42,14 @@ void gk_dequant_nvfp4_avx2(const void *vx, float *y, int64_t n) {
     const __m256i lut = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_kvalues_fp4));
     const __m256i m4 = _mm256_set1_epi8(0x0f);
     for (int64_t i = 0; i < nb; ++i, y += 64) {
-        const __m256 d4 = _mm256_castps128_ps256(gk_ue4m3_x4_avx2(gk_avx2_load_u32(x[i].d)));
         const __m256i q = _mm256_loadu_si256((const __m256i *)x[i].qs);
         const __m256i lo = _mm256_shuffle_epi8(lut, _mm256_and_si256(q, m4));
         const __m256i hi = _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(q, 4), m4));
         /* sub-block s = 8 low nibbles then 8 high nibbles of qs[8s..8s+8) */
         const __m256i s02 = _mm256_unpacklo_epi64(lo, hi), s13 = _mm256_unpackhi_epi64(lo, hi);
-        gk_avx2_store16_i8_scaled(y + 0, _mm256_castsi256_si128(s02), _mm256_permutevar8x32_ps(d4, _mm256_set1_epi32(0)));
-        gk_avx2_store16_i8_scaled(y + 16, _mm256_castsi256_si128(s13), _mm256_permutevar8x32_ps(d4, _mm256_set1_epi32(1)));
-        gk_avx2_store16_i8_scaled(y + 32, _mm256_extracti128_si256(s02, 1), _mm256_permutevar8x32_ps(d4, _mm256_set1_epi32(2)));
-        gk_avx2_store16_i8_scaled(y + 48, _mm256_extracti128_si256(s13, 1), _mm256_permutevar8x32_ps(d4, _mm256_set1_epi32(3)));
+        gk_avx2_store16_i8_scaled(y + 0, _mm256_castsi256_si128(s02), _mm256_set1_ps(gk_ue4m3_half_table[x[i].d[0]]));
+        gk_avx2_store16_i8_scaled(y + 16, _mm256_castsi256_si128(s13), _mm256_set1_ps(gk_ue4m3_half_table[x[i].d[1]]));
+        gk_avx2_store16_i8_scaled(y + 32, _mm256_extracti128_si256(s02, 1), _mm256_set1_ps(gk_ue4m3_half_table[x[i].d[2]]));
+        gk_avx2_store16_i8_scaled(y + 48, _mm256_extracti128_si256(s13, 1), _mm256_set1_ps(gk_ue4m3_half_table[x[i].d[3]]));
     }
 }

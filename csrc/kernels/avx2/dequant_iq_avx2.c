@@ -1,8 +1,9 @@
 /* AVX2 dequantizers of the IQ types (IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ4_NL, IQ4_XS).
  *
  * The grid types decode 8 weights at a time in a 64-bit register (grid bytes, signs applied as integers),
- * then widen, convert and multiply by the sub-block scale in one vector step. The scales are computed in
- * scalar code with the reference's exact expression and operation order. */
+ * then widen, convert and multiply by the sub-block scale in one vector step. The scales are computed with the
+ * reference's exact expression and operation order. Where the grid indices take several bit operations to
+ * assemble (IQ1_M, IQ2_S, IQ3_S), vector code first unpacks a whole block's indices into a stack array. */
 #include "dequant_simd_avx2.h"
 
 /* Byte masks of the 8 sign bits of a byte: byte j is 0xff when bit j is set (for the plain sign bytes of IQ2_S
@@ -139,31 +140,18 @@ void gk_dequant_iq3_s_avx2(const void *vx, float *y, int64_t n) {
 void gk_dequant_iq1_s_avx2(const void *vx, float *y, int64_t n) {
     const gk_block_iq1_s *x = (const gk_block_iq1_s *)vx;
     const int64_t nb = n / GK_QK_K;
-    const __m256i shift = _mm256_setr_epi32(0, 3, 6, 9, 0, 3, 6, 9);
-    uint32_t idx[32];
-    float dl[8], delta[8];
     for (int64_t i = 0; i < nb; ++i) {
         const float d = gk_avx2_half(x[i].d);
-        /* grid index of entry l of 32-weight group ib: qs byte | bits 3l..3l+2 of qh[ib] as bits 8..10 */
-        for (int h = 0; h < 4; ++h) {
-            const __m256i lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x[i].qs + 8 * h)));
-            const __m256i qh = _mm256_setr_m128i(_mm_set1_epi32(x[i].qh[2 * h]), _mm_set1_epi32(x[i].qh[2 * h + 1]));
-            const __m256i hi = _mm256_and_si256(_mm256_srlv_epi32(qh, shift), _mm256_set1_epi32(7));
-            _mm256_storeu_si256((__m256i *)(idx + 8 * h), _mm256_or_si256(lo, _mm256_slli_epi32(hi, 8)));
-        }
-        /* scale d * (2 * bits 12..14 + 1) and delta (bit 15: -1/8) of each 32 weights */
-        const __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)x[i].qh));
-        const __m256i s3 = _mm256_and_si256(_mm256_srli_epi32(h, 12), _mm256_set1_epi32(7));
-        const __m256i odd = _mm256_add_epi32(_mm256_add_epi32(s3, s3), _mm256_set1_epi32(1));
-        _mm256_storeu_ps(dl, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(odd)));
-        _mm256_storeu_ps(delta, _mm256_blendv_ps(_mm256_set1_ps(GK_IQ1S_DELTA), _mm256_set1_ps(-GK_IQ1S_DELTA),
-                                                 _mm256_castsi256_ps(_mm256_slli_epi32(h, 16))));
-        GK_AVX2_SPILL();
-        for (int ib = 0; ib < GK_QK_K / 32; ++ib, y += 32) {
-            const __m256 s = _mm256_set1_ps(dl[ib]), dt = _mm256_set1_ps(delta[ib]);
+        const uint8_t *qs = x[i].qs;
+        for (int ib = 0; ib < GK_QK_K / 32; ++ib, qs += 4, y += 32) {
+            const unsigned qh = x[i].qh[ib];
+            const __m256 dl = _mm256_set1_ps(d * (float)(2 * ((qh >> 12) & 7) + 1));
+            const __m256 delta = _mm256_set1_ps(qh & 0x8000 ? -GK_IQ1S_DELTA : GK_IQ1S_DELTA);
 #pragma GCC unroll 4
-            for (int l = 0; l < 4; ++l)
-                gk_avx2_store8_shifted_scaled(y + 8 * l, gk_iq1s_grid[idx[4 * ib + l]], dt, s);
+            for (int l = 0; l < 4; ++l) {
+                const uint64_t g = gk_iq1s_grid[qs[l] | (((qh >> 3 * l) & 7) << 8)];
+                gk_avx2_store8_shifted_scaled(y + 8 * l, g, delta, dl);
+            }
         }
     }
 }

@@ -5,10 +5,16 @@
  * w*diff*diff is first tabulated for every level (the same float operations as the scalar loop, so the
  * same values), then summed in the scalar order by a table lookup (vpermps) per element. The argmin keeps
  * the scalar rule: the smallest distance below FLT_MAX, the first candidate on ties.
+ * Scale trials (IQ2 / IQ3): 8 trial scales at a time, one per lane: levels, pattern keys (map gathered)
+ * and the two weighted sums are computed across trials, each lane in the scalar order; off-grid groups are
+ * snapped one by one, and the accept-if-better decisions replay the trials in order.
  * IQ1 split searches: the candidates (i1, i2) of one i1 are evaluated 8 values of i2 at a time with the
  * scalar formulas; a chunk with no candidate beating the running best (all compared against the same best,
- * as the scalar loop would) is skipped, any other chunk is replayed in scalar order. */
+ * as the scalar loop would) is skipped, any other chunk is replayed in scalar order.
+ * IQ1 sort: ranks from vector compares (count of smaller values plus equal ones before), i.e. the stable
+ * order of the scalar sort without its unpredictable branches. */
 #include <immintrin.h>
+#include <string.h>
 
 #include "../ref/quant_iq_scalar.h"
 
@@ -16,22 +22,19 @@
 #define IQ1S_SPLIT_PAD (32 + 8)
 #define IQ1M_SPLIT_PAD (16 + 8)
 
-/* Index (in list order) of the smallest lane value below FLT_MAX, the first on ties; -1 if none. */
+/* Position (in list order) of the smallest lane value below FLT_MAX, the first on ties; -1 if none.
+ * Lanes that never took a candidate hold FLT_MAX. */
 static inline int argmin_lanes(__m256 best, __m256i best_pos) {
-    float v[8];
-    int p[8];
-    _mm256_storeu_ps(v, best);
-    _mm256_storeu_si256((__m256i *)p, best_pos);
-    float b = FLT_MAX;
-    int at = -1;
-    for (int l = 0; l < 8; ++l) {
-        if (p[l] < 0) continue;
-        if (at < 0 || v[l] < b || (v[l] == b && p[l] < at)) {
-            b = v[l];
-            at = p[l];
-        }
-    }
-    return at;
+    __m256 m = _mm256_min_ps(best, _mm256_permute2f128_ps(best, best, 1));
+    m = _mm256_min_ps(m, _mm256_permute_ps(m, 0x4e));
+    m = _mm256_min_ps(m, _mm256_permute_ps(m, 0xb1));
+    if (!(_mm256_cvtss_f32(m) < FLT_MAX)) return -1;
+    const __m256i eq = _mm256_castps_si256(_mm256_cmp_ps(best, m, _CMP_EQ_OQ));
+    __m256i p = _mm256_blendv_epi8(_mm256_set1_epi32(INT32_MAX), best_pos, eq);
+    p = _mm256_min_epi32(p, _mm256_permute2x128_si256(p, p, 1));
+    p = _mm256_min_epi32(p, _mm256_shuffle_epi32(p, 0x4e));
+    p = _mm256_min_epi32(p, _mm256_shuffle_epi32(p, 0xb1));
+    return _mm256_cvtsi256_si32(p);
 }
 
 /* Position (0-based, in list order) of the neighbour of key u minimizing sum_e tab[e][level_e]; -1 if no
@@ -39,7 +42,7 @@ static inline int argmin_lanes(__m256 best, __m256i best_pos) {
 static inline int nb_search(const gk_iq_grid *g, int u, const __m256 *tab, int width) {
     const uint16_t *neighbours = g->neighbours - g->map[u] - 1;
     const int count = neighbours[0];
-    const uint8_t *lv = g->nb_levels + g->nb_levels_at[u];
+    const uint8_t *lv = (const uint8_t *)(neighbours + 1 + count);
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     __m256 best = _mm256_set1_ps(FLT_MAX);
     __m256i best_pos = _mm256_set1_epi32(-1);
@@ -67,26 +70,96 @@ static inline void level_terms(int width, const float *x, const float *w, float 
     }
 }
 
-static inline int iq_nb8_avx2(const gk_iq_grid *g, int u, const float *xval, const float *w, float scale, int8_t *L) {
+/* Grid index of the best neighbour of off-grid key u (width 8 or 4, levels valued 2l+1). */
+static inline int nb_index(const gk_iq_grid *g, int u, int width, const float *xval, const float *w, float scale) {
     __m256 tab[8];
-    level_terms(8, xval, w, scale, _mm256_setr_ps(1, 3, 5, 7, 9, 11, 13, 15), tab);
-    const uint16_t *neighbours = g->neighbours - g->map[u] - 1;
-    const int at = nb_search(g, u, tab, 8);
-    const int index = neighbours[1 + (at < 0 ? 0 : at)];
+    level_terms(width, xval, w, scale, _mm256_setr_ps(1, 3, 5, 7, 9, 11, 13, 15), tab);
+    const int at = nb_search(g, u, tab, width);
+    return (g->neighbours - g->map[u] - 1)[1 + (at < 0 ? 0 : at)];
+}
+
+static inline int iq_nb8_avx2(const gk_iq_grid *g, int u, const float *xval, const float *w, float scale, int8_t *L) {
+    const int index = nb_index(g, u, 8, xval, w, scale);
     const int8_t *pg = (const int8_t *)(g->grid8 + index);
     for (int i = 0; i < 8; ++i) L[i] = (int8_t)((pg[i] - 1) / 2);
     return index;
 }
 
 static inline int iq_nb4_avx2(const gk_iq_grid *g, int u, const float *xval, const float *w, float scale, int8_t *L) {
-    __m256 tab[4];
-    level_terms(4, xval, w, scale, _mm256_setr_ps(1, 3, 5, 7, 9, 11, 13, 15), tab);
-    const uint16_t *neighbours = g->neighbours - g->map[u] - 1;
-    const int at = nb_search(g, u, tab, 4);
-    const int index = neighbours[1 + (at < 0 ? 0 : at)];
+    const int index = nb_index(g, u, 4, xval, w, scale);
     const int8_t *pg = (const int8_t *)(g->grid4 + index);
     for (int i = 0; i < 4; ++i) L[i] = (int8_t)((pg[i] - 1) / 2);
     return index;
+}
+
+/* iq_trials_scalar with 8 scale trials at a time (lane t = trial is0 + t): levels, keys (map gathered),
+ * and the two weighted sums run across trials, each lane in the scalar order; off-grid groups are snapped
+ * one by one; the accept-if-better decisions then replay the trials in order. */
+static inline void iq_trials_avx2(const gk_iq_grid *g, const iq_trial_spec *sp, const float *weight,
+                                  const float *waux, const float *xval, float *best, float *scale, int8_t *L,
+                                  int *on_grid) {
+    const int n = sp->n, width = sp->width, ngroups = n / width;
+    float wx[32];
+    for (int i = 0; i < n; ++i) wx[i] = weight[i] * xval[i];
+    int32_t Lt[32][8] __attribute__((aligned(32)));
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i maxl = _mm256_set1_epi32(sp->maxl), zero = _mm256_setzero_si256();
+    for (int is0 = sp->is_lo; is0 <= sp->is_hi; is0 += 8) {
+        const int nvalid = sp->is_hi - is0 + 1 < 8 ? sp->is_hi - is0 + 1 : 8;
+        const int valid_bits = (1 << nvalid) - 1;
+        const __m256 isf = _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_set1_epi32(is0), lane));
+        const __m256 id = _mm256_div_ps(_mm256_add_ps(_mm256_set1_ps(sp->base), _mm256_mul_ps(isf, _mm256_set1_ps(sp->step))),
+                                        _mm256_set1_ps(sp->denom));
+        float this_scale[8];
+        _mm256_storeu_ps(this_scale, _mm256_div_ps(_mm256_set1_ps(1.0f), id));
+        for (int i = 0; i < n; ++i) {
+            const __m256 v = _mm256_mul_ps(_mm256_set1_ps(0.5f),
+                                           _mm256_sub_ps(_mm256_mul_ps(id, _mm256_set1_ps(xval[i])), _mm256_set1_ps(1.0f)));
+            const __m256i bits = _mm256_castps_si256(_mm256_add_ps(v, _mm256_set1_ps(12582912.f)));
+            __m256i l = _mm256_sub_epi32(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x00400000));
+            l = _mm256_max_epi32(zero, _mm256_min_epi32(maxl, l));
+            _mm256_store_si256((__m256i *)Lt[i], l);
+        }
+        int off_bits[8];
+        for (int k = 0; k < ngroups; ++k) {
+            const int o = width * k;
+            __m256i u = zero;
+            for (int e = 0; e < width; ++e)
+                u = _mm256_or_si256(u, _mm256_sll_epi32(_mm256_load_si256((const __m256i *)Lt[o + e]),
+                                                        _mm_cvtsi32_si128(sp->bits * e)));
+            const __m256i m = _mm256_i32gather_epi32((const int *)g->map, u, 4);
+            int off = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(zero, m))) & valid_bits;
+            off_bits[k] = off;
+            if (!off) continue;
+            int32_t keys[8];
+            _mm256_storeu_si256((__m256i *)keys, u);
+            for (; off; off &= off - 1) {
+                const int t = __builtin_ctz((unsigned)off);
+                const int index = nb_index(g, keys[t], width, xval + o, waux + o, this_scale[t]);
+                const int8_t *pg = width == 8 ? (const int8_t *)(g->grid8 + index) : (const int8_t *)(g->grid4 + index);
+                for (int e = 0; e < width; ++e) Lt[o + e][t] = (pg[e] - 1) / 2;
+            }
+        }
+        __m256 sx = _mm256_setzero_ps(), s2 = _mm256_setzero_ps();
+        for (int i = 0; i < n; ++i) {
+            const __m256i l = _mm256_load_si256((const __m256i *)Lt[i]);
+            const __m256 q = _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_add_epi32(l, l), _mm256_set1_epi32(1)));
+            sx = _mm256_add_ps(sx, _mm256_mul_ps(_mm256_set1_ps(wx[i]), q));
+            s2 = _mm256_add_ps(s2, _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(weight[i]), q), q));
+        }
+        float sumqx[8], sumq2[8];
+        _mm256_storeu_ps(sumqx, sx);
+        _mm256_storeu_ps(sumq2, s2);
+        for (int t = 0; t < nvalid; ++t) {
+            if (sumq2[t] > 0 && sumqx[t] * sumqx[t] > *best * sumq2[t]) {
+                *scale = sumqx[t] / sumq2[t];
+                *best = *scale * sumqx[t];
+                for (int i = 0; i < n; ++i) L[i] = (int8_t)Lt[i][t];
+                if (on_grid)
+                    for (int k = 0; k < ngroups; ++k) on_grid[k] = !((off_bits[k] >> t) & 1);
+            }
+        }
+    }
 }
 
 static inline int iq_nb1_avx2(const gk_iq_grid *g, int u, const float *xval, const float *w, float scale,
@@ -99,6 +172,36 @@ static inline int iq_nb1_avx2(const gk_iq_grid *g, int u, const float *xval, con
     const int8_t *pg = (const int8_t *)(g->grid8 + index);
     for (int i = 0; i < 8; ++i) L[i] = (int8_t)((pg[i] - 1) / 2);
     return index;
+}
+
+/* Stable ascending sort of n (16 or 32) values given in position order (p[j].i == j): each value's rank
+ * is the count of smaller values plus equal ones before it, from vector compares (no unpredictable
+ * branches). Falls back to the scalar sort if the ranks are not a permutation (NaN). */
+static inline void iq_sort_avx2(sort_pair *p, int n) {
+    float x[32];
+    sort_pair out[32];
+    for (int j = 0; j < n; ++j) x[j] = p[j].x;
+    const int nv = n / 8;
+    __m256 xv[4];
+    for (int c = 0; c < nv; ++c) xv[c] = _mm256_loadu_ps(x + 8 * c);
+    uint32_t used = 0;
+    for (int i = 0; i < n; ++i) {
+        const __m256 xi = _mm256_set1_ps(x[i]);
+        uint32_t lt = 0, eq = 0;
+        for (int c = 0; c < nv; ++c) {
+            lt |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_LT_OQ)) << 8 * c;
+            eq |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_EQ_OQ)) << 8 * c;
+        }
+        const int rank = __builtin_popcount(lt) + __builtin_popcount(eq & ((1u << i) - 1));
+        used |= 1u << rank;
+        out[rank].x = x[i];
+        out[rank].i = i;
+    }
+    if (used != (n == 32 ? 0xffffffffu : (1u << n) - 1)) {
+        iq_sort_scalar(p, n);
+        return;
+    }
+    memcpy(p, out, sizeof(sort_pair) * (size_t)n);
 }
 
 /* Whether candidate (sumqx, sumq2) beats best as ggml tests it; lanes where valid is set. */
@@ -140,22 +243,24 @@ static inline void iq1s_split_avx2(const float *sumx, const float *sumw, int bs,
                 _mm256_cmpgt_epi32(_mm256_set1_epi32(bs - i2 + 1), lane)); /* i2 + lane <= bs */
             const __m256 best = _mm256_set1_ps(r->best_score);
             if (!(any_beats(qx_p, q2_p, best, valid) | any_beats(qx_m, q2_m, best, valid))) continue;
-            /* Replay this chunk in the scalar order: (i2, +), (i2, -), (i2 + 1, +), ... */
-            float vqx_p[8], vq2_p[8], vqx_m[8], vq2_m[8];
-            _mm256_storeu_ps(vqx_p, qx_p); _mm256_storeu_ps(vq2_p, q2_p);
-            _mm256_storeu_ps(vqx_m, qx_m); _mm256_storeu_ps(vq2_m, q2_m);
-            for (int l = 0; l < 8 && i2 + l <= bs; ++l) {
-                if (vq2_p[l] > 0 && vqx_p[l] * vqx_p[l] > r->best_score * vq2_p[l]) {
-                    r->scale = vqx_p[l] / vq2_p[l];
-                    r->best_score = r->scale * vqx_p[l];
-                    r->i1 = i1; r->i2 = i2 + l; r->which = 1;
-                }
-                if (vq2_m[l] > 0 && vqx_m[l] * vqx_m[l] > r->best_score * vq2_m[l]) {
-                    r->scale = vqx_m[l] / vq2_m[l];
-                    r->best_score = r->scale * vqx_m[l];
-                    r->i1 = i1; r->i2 = i2 + l; r->which = -1;
-                }
+            /* Replay this chunk in the scalar order: (i2, +), (i2, -), (i2 + 1, +), ..., with each candidate's
+             * would-be scale and score computed beforehand (the same divisions and products, 8 at a time). */
+            const __m256 sqx[2] = {qx_p, qx_m}, sq2[2] = {q2_p, q2_m};
+            float vxx[2][8], v2[2][8], vsc[2][8], vbest[2][8];
+            for (int k = 0; k < 2; ++k) {
+                const __m256 sc = _mm256_div_ps(sqx[k], sq2[k]);
+                _mm256_storeu_ps(vxx[k], _mm256_mul_ps(sqx[k], sqx[k]));
+                _mm256_storeu_ps(v2[k], sq2[k]);
+                _mm256_storeu_ps(vsc[k], sc);
+                _mm256_storeu_ps(vbest[k], _mm256_mul_ps(sc, sqx[k]));
             }
+            for (int l = 0; l < 8 && i2 + l <= bs; ++l)
+                for (int k = 0; k < 2; ++k)
+                    if (v2[k][l] > 0 && vxx[k][l] > r->best_score * v2[k][l]) {
+                        r->scale = vsc[k][l];
+                        r->best_score = vbest[k][l];
+                        r->i1 = i1; r->i2 = i2 + l; r->which = k == 0 ? 1 : -1;
+                    }
         }
     }
 }
@@ -209,16 +314,19 @@ static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
             int any = 0;
             for (int k = 0; k < 4; ++k) any |= any_beats(sqx[k], sq2[k], best, valid);
             if (!any) continue;
-            float vx[4][8], v2[4][8];
+            float vxx[4][8], v2[4][8], vsc[4][8], vbest[4][8];
             for (int k = 0; k < 4; ++k) {
-                _mm256_storeu_ps(vx[k], sqx[k]);
+                const __m256 sc = _mm256_div_ps(sqx[k], sq2[k]);
+                _mm256_storeu_ps(vxx[k], _mm256_mul_ps(sqx[k], sqx[k]));
                 _mm256_storeu_ps(v2[k], sq2[k]);
+                _mm256_storeu_ps(vsc[k], sc);
+                _mm256_storeu_ps(vbest[k], _mm256_mul_ps(sc, sqx[k]));
             }
             for (int l = 0; l < 8 && i2 + l <= bs; ++l)
                 for (int k = 0; k < 4; ++k)
-                    if (v2[k][l] > 0 && vx[k][l] * vx[k][l] > r->best_score * v2[k][l]) {
-                        r->scale = vx[k][l] / v2[k][l];
-                        r->best_score = r->scale * vx[k][l];
+                    if (v2[k][l] > 0 && vxx[k][l] > r->best_score * v2[k][l]) {
+                        r->scale = vsc[k][l];
+                        r->best_score = vbest[k][l];
                         r->i1 = i1; r->i2 = i2 + l; r->which = k;
                     }
         }
@@ -228,6 +336,8 @@ static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
 #define iq_nb8 iq_nb8_avx2
 #define iq_nb4 iq_nb4_avx2
 #define iq_nb1 iq_nb1_avx2
+#define iq_trials iq_trials_avx2
+#define iq_sort iq_sort_avx2
 #define iq1s_split iq1s_split_avx2
 #define iq1m_split iq1m_split_avx2
 #include "../ref/quant_iq_impl.h"

@@ -5,7 +5,9 @@
  * sum runs in element order. So we vectorize across sub-blocks instead: lane k runs the search of
  * sub-block k with exactly the scalar operations in the scalar order (no FMA, IEEE division and
  * square root, blends where the scalar code branches), which keeps the bytes identical to the
- * reference. The scalar tails (scale quantization, requantization, packing) are the reference's. */
+ * reference (quant_lanes_avx2.h). The scale quantization between search and requantization is the
+ * reference's scalar code (gk_*_scales_ref); requantization (IEEE division, ggml's rounding) and packing
+ * are vectorized here. */
 #include <immintrin.h>
 #include <math.h>
 #include "ggufkit/gk_kernels.h"
@@ -163,76 +165,93 @@ GK_ALWAYS_INLINE void imatrix_weights(int nv, int n, const vf *xt, const vf *qt,
         }
 }
 
-/* Q2_K, Q3_K and Q6_K: the 16 sub-blocks of 16 of a super-block are two sets of 8 lanes. */
-static void block_q2_K(const float *x, gk_block_q2_K *y, const float *qw) {
-    uint8_t L[GK_QK_K];
-    float scales[16], mins[16], sw[16];
-    vf xt[32], wt[32], sc[2], mn[2];
-    vi Lt[32];
-    for (int v = 0; v < 2; ++v) load_lanes(x + 128 * v, 16, 16, xt + v, 2);
-    if (qw) {
-        vf qt[32], s[2];
-        const float sigma2 = sum_squares_256(x) / GK_QK_K, s2[2] = {sigma2, sigma2};
-        for (int v = 0; v < 2; ++v) load_lanes(qw + 128 * v, 16, 16, qt + v, 2);
-        imatrix_weights(2, 16, xt, qt, s2, wt, s);
-        for (int v = 0; v < 2; ++v) _mm256_storeu_ps(sw + 8 * v, s[v]);
-        qkx_lanes(2, 16, 3, xt, wt, Lt, sc, mn, -0.9f, 0.05f, 36, 0, 1);
-    } else {
-        for (int i = 0; i < 32; ++i) wt[i] = v_abs(xt[i]);
-        qkx_lanes(2, 16, 3, xt, wt, Lt, sc, mn, -0.5f, 0.1f, 15, 1, 0);
-    }
-    for (int v = 0; v < 2; ++v) {
-        _mm256_storeu_ps(scales + 8 * v, sc[v]);
-        _mm256_storeu_ps(mins + 8 * v, mn[v]);
-        store_lanes_u8(Lt + v, 2, 16, L + 128 * v, 16);
-    }
-    if (qw) gk_q2_K_scales_imatrix_ref(y, scales, mins, sw);
-    else gk_q2_K_scales_ref(y, scales, mins);
-    finish_q2_K(x, y, L);
+/* Q2_K, Q3_K and Q6_K: the 16 sub-blocks of 16 of a super-block are two sets of 8 lanes; nsb (1 or 2)
+ * super-blocks at once (x[s], qw[s], y + s), set v = 2 s + g. */
+GK_ALWAYS_INLINE void load_sb16(int nsb, const float *const *x, vf *xt) {
+    for (int sb = 0; sb < nsb; ++sb)
+        for (int g = 0; g < 2; ++g) load_lanes(x[sb] + 128 * g, 16, 16, xt + 2 * sb + g, 2 * nsb);
 }
 
-static void block_q3_K(const float *x, gk_block_q3_K *y, const float *qw) {
-    uint8_t L[GK_QK_K];
-    float scales[16], sw[16];
-    vf xt[32], sc[2];
-    vi Lt[32];
-    for (int v = 0; v < 2; ++v) load_lanes(x + 128 * v, 16, 16, xt + v, 2);
-    if (qw) {
-        vf qt[32], wt[32], s[2];
-        const float sigma2 = 2 * sum_squares_256(x) / GK_QK_K, s2[2] = {sigma2, sigma2};
-        for (int v = 0; v < 2; ++v) load_lanes(qw + 128 * v, 16, 16, qt + v, 2);
-        imatrix_weights(2, 16, xt, qt, s2, wt, s);
-        for (int v = 0; v < 2; ++v) _mm256_storeu_ps(sw + 8 * v, s[v]);
-        qx_lanes(2, 16, 4, xt, wt, Lt, sc);
-    } else {
-        q3_lanes(2, 16, 4, xt, Lt, sc);
-    }
-    for (int v = 0; v < 2; ++v) {
+GK_ALWAYS_INLINE void store_sb16(int nsb, const vi *Lt, const vf *sc, const vf *mn, float *scales, float *mins,
+                                 uint8_t *L) {
+    for (int v = 0; v < 2 * nsb; ++v) {
         _mm256_storeu_ps(scales + 8 * v, sc[v]);
-        store_lanes_u8(Lt + v, 2, 16, L + 128 * v, 16);
+        if (mn) _mm256_storeu_ps(mins + 8 * v, mn[v]);
+        store_lanes_u8(Lt + v, 2 * nsb, 16, L + 128 * v, 16);
     }
-    if (qw) gk_q3_K_scales_imatrix_ref(y, scales, sw);
-    else gk_q3_K_scales_ref(y, scales);
-    finish_q3_K(x, y, L);
 }
 
-static void block_q6_K(const float *x, gk_block_q6_K *y, const float *qw) {
-    uint8_t L[GK_QK_K];
-    float scales[16];
-    vf xt[32], qt[32], sc[2];
-    vi Lt[32];
-    for (int v = 0; v < 2; ++v) load_lanes(x + 128 * v, 16, 16, xt + v, 2);
+GK_ALWAYS_INLINE void imatrix_sb16(int nsb, const float *const *x, const float *const *qw, float sigma_mul,
+                                   const vf *xt, vf *wt, float *sw) {
+    vf qt[64], s[4];
+    float s2[4];
+    for (int sb = 0; sb < nsb; ++sb) {
+        const float sigma2 = sigma_mul * sum_squares_256(x[sb]) / GK_QK_K;
+        s2[2 * sb] = s2[2 * sb + 1] = sigma2;
+        for (int g = 0; g < 2; ++g) load_lanes(qw[sb] + 128 * g, 16, 16, qt + 2 * sb + g, 2 * nsb);
+    }
+    imatrix_weights(2 * nsb, 16, xt, qt, s2, wt, s);
+    for (int v = 0; v < 2 * nsb; ++v) _mm256_storeu_ps(sw + 8 * v, s[v]);
+}
+
+GK_ALWAYS_INLINE void blocks_q2_K(int nsb, const float *const *x, gk_block_q2_K *y, const float *const *qw) {
+    uint8_t L[2 * GK_QK_K];
+    float scales[32], mins[32], sw[32];
+    vf xt[64], wt[64], sc[4], mn[4];
+    vi Lt[64];
+    load_sb16(nsb, x, xt);
     if (qw) {
-        for (int v = 0; v < 2; ++v) load_lanes(qw + 128 * v, 16, 16, qt + v, 2);
-        qx_lanes(2, 16, 32, xt, qt, Lt, sc);
+        imatrix_sb16(nsb, x, qw, 1.0f, xt, wt, sw);
+        qkx_lanes(2 * nsb, 16, 3, xt, wt, Lt, sc, mn, -0.9f, 0.05f, 36, 0, 1);
     } else {
-        qx_lanes(2, 16, 32, xt, NULL, Lt, sc);
+        for (int i = 0; i < 32 * nsb; ++i) wt[i] = v_abs(xt[i]);
+        qkx_lanes(2 * nsb, 16, 3, xt, wt, Lt, sc, mn, -0.5f, 0.1f, 15, 1, 0);
     }
-    for (int v = 0; v < 2; ++v) {
-        _mm256_storeu_ps(scales + 8 * v, sc[v]);
-        store_lanes_u8(Lt + v, 2, 16, L + 128 * v, 16);
+    store_sb16(nsb, Lt, sc, mn, scales, mins, L);
+    for (int sb = 0; sb < nsb; ++sb) {
+        if (qw) gk_q2_K_scales_imatrix_ref(y + sb, scales + 16 * sb, mins + 16 * sb, sw + 16 * sb);
+        else gk_q2_K_scales_ref(y + sb, scales + 16 * sb, mins + 16 * sb);
+        finish_q2_K(x[sb], y + sb, L + GK_QK_K * sb);
     }
-    if (gk_q6_K_scales_ref(y, scales)) finish_q6_K(x, y, L);
+}
+
+GK_ALWAYS_INLINE void blocks_q3_K(int nsb, const float *const *x, gk_block_q3_K *y, const float *const *qw) {
+    uint8_t L[2 * GK_QK_K];
+    float scales[32], sw[32];
+    vf xt[64], sc[4];
+    vi Lt[64];
+    load_sb16(nsb, x, xt);
+    if (qw) {
+        vf wt[64];
+        imatrix_sb16(nsb, x, qw, 2.0f, xt, wt, sw);
+        qx_lanes(2 * nsb, 16, 4, xt, wt, Lt, sc);
+    } else {
+        q3_lanes(2 * nsb, 16, 4, xt, Lt, sc);
+    }
+    store_sb16(nsb, Lt, sc, NULL, scales, NULL, L);
+    for (int sb = 0; sb < nsb; ++sb) {
+        if (qw) gk_q3_K_scales_imatrix_ref(y + sb, scales + 16 * sb, sw + 16 * sb);
+        else gk_q3_K_scales_ref(y + sb, scales + 16 * sb);
+        finish_q3_K(x[sb], y + sb, L + GK_QK_K * sb);
+    }
+}
+
+GK_ALWAYS_INLINE void blocks_q6_K(int nsb, const float *const *x, gk_block_q6_K *y, const float *const *qw) {
+    uint8_t L[2 * GK_QK_K];
+    float scales[32];
+    vf xt[64], qt[64], sc[4];
+    vi Lt[64];
+    load_sb16(nsb, x, xt);
+    if (qw) {
+        for (int sb = 0; sb < nsb; ++sb)
+            for (int g = 0; g < 2; ++g) load_lanes(qw[sb] + 128 * g, 16, 16, qt + 2 * sb + g, 2 * nsb);
+        qx_lanes(2 * nsb, 16, 32, xt, qt, Lt, sc);
+    } else {
+        qx_lanes(2 * nsb, 16, 32, xt, NULL, Lt, sc);
+    }
+    store_sb16(nsb, Lt, sc, NULL, scales, NULL, L);
+    for (int sb = 0; sb < nsb; ++sb)
+        if (gk_q6_K_scales_ref(y + sb, scales + 16 * sb)) finish_q6_K(x[sb], y + sb, L + GK_QK_K * sb);
 }
 
 /* Q4_K (nmax 15) / Q5_K (nmax 31): the 8 sub-blocks of 32 are 8 lanes; nv super-blocks at once
@@ -310,18 +329,27 @@ GK_ALWAYS_INLINE void blocks_k4(int nv, int nmax, const float *x, void *vy, int6
 GK_K4_QUANT_AVX2(q4_K, 15)
 GK_K4_QUANT_AVX2(q5_K, 31)
 
-#define GK_K_QUANT_AVX2(type)                                                                         \
+/* Super-blocks b, b + 1 of the flattened rows at once (each with its own imatrix part). */
+#define GK_K16_QUANT_AVX2(type)                                                                       \
     size_t gk_quant_##type##_avx2(const float *x, void *vy, int64_t nrows, int64_t n_per_row,         \
                                   const float *imatrix) {                                             \
         gk_block_##type *y = vy;                                                                      \
-        const int64_t nb = n_per_row / GK_QK_K;                                                       \
-        for (int64_t r = 0; r < nrows; ++r)                                                           \
-            for (int64_t i = 0; i < nb; ++i)                                                          \
-                block_##type(x + r * n_per_row + i * GK_QK_K, y + r * nb + i,                         \
-                             imatrix ? imatrix + i * GK_QK_K : NULL);                                 \
-        return (size_t)(nrows * nb) * sizeof *y;                                                      \
+        const int64_t nb = n_per_row / GK_QK_K, total = nrows * nb;                                   \
+        int64_t b = 0;                                                                                \
+        for (; b + 2 <= total; b += 2) {                                                              \
+            const float *xs[2] = {x + b * GK_QK_K, x + (b + 1) * GK_QK_K};                            \
+            const float *qs[2] = {imatrix ? imatrix + (b % nb) * GK_QK_K : NULL,                      \
+                                  imatrix ? imatrix + ((b + 1) % nb) * GK_QK_K : NULL};               \
+            blocks_##type(2, xs, y + b, imatrix ? qs : NULL);                                         \
+        }                                                                                             \
+        if (b < total) {                                                                              \
+            const float *xs[1] = {x + b * GK_QK_K};                                                   \
+            const float *qs[1] = {imatrix ? imatrix + (b % nb) * GK_QK_K : NULL};                     \
+            blocks_##type(1, xs, y + b, imatrix ? qs : NULL);                                         \
+        }                                                                                             \
+        return (size_t)total * sizeof *y;                                                             \
     }
 
-GK_K_QUANT_AVX2(q2_K)
-GK_K_QUANT_AVX2(q3_K)
-GK_K_QUANT_AVX2(q6_K)
+GK_K16_QUANT_AVX2(q2_K)
+GK_K16_QUANT_AVX2(q3_K)
+GK_K16_QUANT_AVX2(q6_K)

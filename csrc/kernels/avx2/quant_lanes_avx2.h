@@ -67,8 +67,59 @@ static inline void store_lanes_u8(const vi *Lt, int os, int n, uint8_t *L, int s
         for (int i = 0; i < n; ++i) L[k * stride + i] = (uint8_t)buf[i][k];
 }
 
+/* ---- small shared helpers ------------------------------------------------------------------------ */
+
+/* float -> half with F16C (round to nearest even): the same bits as gk_fp32_to_fp16 for every finite
+ * float (checked over a stride-7 sweep of all bit patterns); scales here are always finite. */
+static inline gk_half f16c_fp32_to_fp16(float f) { return (gk_half)_cvtss_sh(f, 0); }
+
+static inline float hmax8(vf v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+}
+static inline float hmin8(vf v) {
+    __m128 m = _mm_min_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_min_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_min_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+}
+
+/* 32 int32 lanes (4 vectors, values 0..255) to 32 bytes in order. */
+static inline __m256i pack32_u8(const __m256i *q) {
+    __m256i b = _mm256_packus_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+    return _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+/* qs[j] = low nibble of q[j] | low nibble of q[j + 16] << 4. */
+static inline void pack_nibbles(__m256i q, uint8_t *qs) {
+    const __m128i m = _mm_set1_epi8(15);
+    __m128i lo = _mm_and_si128(_mm256_castsi256_si128(q), m);
+    __m128i hi = _mm_and_si128(_mm256_extracti128_si256(q, 1), m);
+    _mm_storeu_si128((__m128i *)qs, _mm_or_si128(lo, _mm_slli_epi16(hi, 4)));
+}
+
+static inline void load32f(const float *x, vf *v) {
+    for (int k = 0; k < 4; ++k) v[k] = _mm256_loadu_ps(x + 8 * k);
+}
+
+/* roundf / lroundf: to nearest, ties away from zero (exact: a - floor(a) is exact). */
+static inline vf v_round_away(vf t) {
+    vf a = v_abs(t);
+    vf f = _mm256_floor_ps(a);
+    vf up = _mm256_and_ps(_mm256_cmp_ps(_mm256_sub_ps(a, f), _mm256_set1_ps(0.5f), _CMP_GE_OQ), _mm256_set1_ps(1.0f));
+    return _mm256_or_ps(_mm256_add_ps(f, up), _mm256_and_ps(t, _mm256_set1_ps(-0.0f)));
+}
+
+static inline float absmax_n(const float *x, int n) { /* n a multiple of 8 */
+    vf a = _mm256_setzero_ps();
+    for (int j = 0; j < n; j += 8) a = _mm256_max_ps(a, v_abs(_mm256_loadu_ps(x + j)));
+    return hmax8(a);
+}
+
 /* ---- lane-parallel searches ------------------------------------------------------------------- */
-/* Each search below runs nv (1 or 2) independent sets of 8 lanes, interleaved so that the sums of one
+/* Each search below runs nv (1 to 4; n * nv <= 64) independent sets of 8 lanes, interleaved so that the sums of one
  * set hide the add latency of the other. Arrays are by element then set: xt[i * nv + v]. The callers
  * pass constants for nv, n, nmax and the flags, so everything is unrolled and specialized. */
 
@@ -79,7 +130,7 @@ static inline void store_lanes_u8(const vi *Lt, int os, int n, uint8_t *L, int s
 GK_ALWAYS_INLINE void qkx_lanes(int nv, int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out,
                                 vf *the_min_out, float rmin, float rdelta, int nstep, int use_mad, int qkx3) {
     const vf zero = _mm256_setzero_ps();
-    vf min[2], max[2], sum_w[2], sum_x[2], done[2], scale[2], best[2], iscale[2];
+    vf min[4], max[4], sum_w[4], sum_x[4], done[4], scale[4], best[4], iscale[4];
     for (int v = 0; v < nv; ++v) {
         min[v] = max[v] = xt[v];
         sum_w[v] = wt[v];
@@ -112,7 +163,7 @@ GK_ALWAYS_INLINE void qkx_lanes(int nv, int n, int nmax, const vf *xt, const vf 
     vf lbuf[64];
     for (int is = 0; nstep >= 1 && is <= nstep; ++is) {
         const vf num = _mm256_set1_ps(rmin + rdelta * is + nmax);
-        vf sl[2], sl2[2], sxl[2], live[2];
+        vf sl[4], sl2[4], sxl[4], live[4];
         int any = 0;
         for (int v = 0; v < nv; ++v) {
             iscale[v] = _mm256_div_ps(num, _mm256_sub_ps(max[v], min[v]));
@@ -129,7 +180,7 @@ GK_ALWAYS_INLINE void qkx_lanes(int nv, int n, int nmax, const vf *xt, const vf 
                 sl2[v] = _mm256_add_ps(sl2[v], _mm256_mul_ps(wl, lf));
                 sxl[v] = _mm256_add_ps(sxl[v], _mm256_mul_ps(wl, x));
             }
-        vf ts[2], tm[2], D[2], err[2];
+        vf ts[4], tm[4], D[4], err[4];
         for (int v = 0; v < nv; ++v) {
             D[v] = _mm256_sub_ps(_mm256_mul_ps(sum_w[v], sl2[v]), _mm256_mul_ps(sl[v], sl[v]));
             live[v] = _mm256_andnot_ps(done[v], V_GT(D[v], zero));
@@ -183,7 +234,7 @@ GK_ALWAYS_INLINE void absmax_lanes(int nv, int n, const vf *xt, vf *amax, vf *ma
 GK_ALWAYS_INLINE void qx_lanes(int nv, int n, int nmax, const vf *xt, const vf *wt, vi *Lt, vf *scale_out) {
     const vf zero = _mm256_setzero_ps();
     const vi vnmax = _mm256_set1_epi32(nmax);
-    vf amax[2], max[2], done[2], sumlx[2], suml2[2], scale[2], best[2];
+    vf amax[4], max[4], done[4], sumlx[4], suml2[4], scale[4], best[4];
     absmax_lanes(nv, n, xt, amax, max);
     for (int v = 0; v < nv; ++v) {
         done[v] = V_LT(amax[v], _mm256_set1_ps(GK_GROUP_MAX_EPS));
@@ -208,7 +259,7 @@ GK_ALWAYS_INLINE void qx_lanes(int nv, int n, int nmax, const vf *xt, const vf *
     for (int is = -9; is <= 9; ++is) {
         if (is == 0) continue;
         const vf num = _mm256_set1_ps(-(nmax + 0.1f * is));
-        vf iscale[2];
+        vf iscale[4];
         for (int v = 0; v < nv; ++v) {
             iscale[v] = _mm256_div_ps(num, max[v]);
             sumlx[v] = suml2[v] = zero;
@@ -243,7 +294,7 @@ GK_ALWAYS_INLINE void qx_lanes(int nv, int n, int nmax, const vf *xt, const vf *
 /* make_q3_quants with do_rmse: Lt gets l + nmax. */
 GK_ALWAYS_INLINE void q3_lanes(int nv, int n, int nmax, const vf *xt, vi *Lt, vf *scale_out) {
     const vf zero = _mm256_setzero_ps();
-    vf amax[2], max[2], done[2], sumlx[2], suml2[2], active[2];
+    vf amax[4], max[4], done[4], sumlx[4], suml2[4], active[4];
     vi Lc[64];
     absmax_lanes(nv, n, xt, amax, max);
     for (int v = 0; v < nv; ++v) {
@@ -266,7 +317,7 @@ GK_ALWAYS_INLINE void q3_lanes(int nv, int n, int nmax, const vf *xt, vi *Lt, vf
         int any = 0;
         for (int v = 0; v < nv; ++v) any |= _mm256_movemask_ps(active[v]);
         if (!any) break;
-        vf changed[2];
+        vf changed[4];
         for (int v = 0; v < nv; ++v) changed[v] = zero;
         for (int i = 0; i < n; ++i)
             for (int v = 0; v < nv; ++v) {

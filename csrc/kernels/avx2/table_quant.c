@@ -4,6 +4,8 @@
 /* Kernels of this family in this tier (defined in this folder). */
 #define GK_QUANT_PROTO(type) size_t gk_quant_##type##_avx2(const float *, void *, int64_t, int64_t, const float *);
 GK_QUANT_PROTO(q4_0) GK_QUANT_PROTO(q4_1) GK_QUANT_PROTO(q5_0) GK_QUANT_PROTO(q5_1)
+GK_QUANT_PROTO(tq1_0) GK_QUANT_PROTO(tq2_0) GK_QUANT_PROTO(mxfp4) GK_QUANT_PROTO(nvfp4)
+GK_QUANT_PROTO(q1_0) GK_QUANT_PROTO(q2_0) GK_QUANT_PROTO(iq4_nl) GK_QUANT_PROTO(iq4_xs)
 GK_QUANT_PROTO(q2_K) GK_QUANT_PROTO(q3_K) GK_QUANT_PROTO(q4_K) GK_QUANT_PROTO(q5_K) GK_QUANT_PROTO(q6_K)
 
 /* IQ grid types (quant_iq) */
@@ -15,6 +17,7 @@ size_t gk_quant_iq3_s_avx2(const float *x, void *y, int64_t nrows, int64_t n_per
 size_t gk_quant_iq1_s_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
 size_t gk_quant_iq1_m_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
 
+
 /* activation formats and float conversions (matmul) */
 size_t gk_quant_q8_0_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
 size_t gk_quant_q8_1_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
@@ -23,7 +26,7 @@ size_t gk_quant_f16_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_r
 size_t gk_quant_bf16_avx2(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix);
 
 const gk_quant_fn gk_quant_table_avx2[GK_TYPE_COUNT] = {
-    /* quant family: legacy, K */
+    /* quant family: legacy, K, ternary, FP4, Q1_0 / Q2_0, IQ4 */
     [GK_TYPE_Q4_0] = gk_quant_q4_0_avx2,
     [GK_TYPE_Q4_1] = gk_quant_q4_1_avx2,
     [GK_TYPE_Q5_0] = gk_quant_q5_0_avx2,
@@ -33,6 +36,14 @@ const gk_quant_fn gk_quant_table_avx2[GK_TYPE_COUNT] = {
     [GK_TYPE_Q4_K] = gk_quant_q4_K_avx2,
     [GK_TYPE_Q5_K] = gk_quant_q5_K_avx2,
     [GK_TYPE_Q6_K] = gk_quant_q6_K_avx2,
+    [GK_TYPE_TQ1_0] = gk_quant_tq1_0_avx2,
+    [GK_TYPE_TQ2_0] = gk_quant_tq2_0_avx2,
+    [GK_TYPE_MXFP4] = gk_quant_mxfp4_avx2,
+    [GK_TYPE_NVFP4] = gk_quant_nvfp4_avx2,
+    [GK_TYPE_Q1_0] = gk_quant_q1_0_avx2,
+    [GK_TYPE_Q2_0] = gk_quant_q2_0_avx2,
+    [GK_TYPE_IQ4_NL] = gk_quant_iq4_nl_avx2,
+    [GK_TYPE_IQ4_XS] = gk_quant_iq4_xs_avx2,
     /* IQ grid types (quant_iq) */
     [GK_TYPE_IQ2_XXS] = gk_quant_iq2_xxs_avx2,
     [GK_TYPE_IQ2_XS] = gk_quant_iq2_xs_avx2,

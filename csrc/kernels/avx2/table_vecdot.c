@@ -33,6 +33,13 @@ void gk_vecdot_iq1_m_q8_K_avx2(int64_t n, float *s, const void *x, const void *y
 
 /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
 void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_tq1_0_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_s_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq3_s_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_nvfp4_q8_0_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q1_0_q8_0_row_avx2(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_avx2[GK_TYPE_COUNT] = {
     [GK_TYPE_F32] = gk_vecdot_f32_f32_avx2,
@@ -65,4 +72,11 @@ const gk_vecdot_fn gk_vecdot_table_avx2[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_avx2,
     /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
     [GK_TYPE_IQ2_XXS] = gk_vecdot_iq2_xxs_q8_K_row_avx2,
+    [GK_TYPE_TQ1_0] = gk_vecdot_tq1_0_q8_K_row_avx2,
+    [GK_TYPE_IQ2_S] = gk_vecdot_iq2_s_q8_K_row_avx2,
+    [GK_TYPE_IQ3_S] = gk_vecdot_iq3_s_q8_K_row_avx2,
+    [GK_TYPE_IQ1_S] = gk_vecdot_iq1_s_q8_K_row_avx2,
+    [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_row_avx2,
+    [GK_TYPE_NVFP4] = gk_vecdot_nvfp4_q8_0_row_avx2,
+    [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_row_avx2,
 };

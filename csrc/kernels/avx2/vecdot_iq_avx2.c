@@ -162,10 +162,11 @@ void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
         __m256i sumi = _mm256_setzero_si256();
         int32_t sumd = 0;
         for (int ib = 0; ib < 8; ++ib) {
-            const uint8_t *q = x[i].qs + 4 * ib;
             const uint32_t h = x[i].qh[ib];
-            const __m256i grid = gk_vd_set4(gk_iq1s_grid[q[0] | ((h << 8) & 0x700)], gk_iq1s_grid[q[1] | ((h << 5) & 0x700)],
-                                            gk_iq1s_grid[q[2] | ((h << 2) & 0x700)], gk_iq1s_grid[q[3] | ((h >> 1) & 0x700)]);
+            /* index l: qs[4 ib + l] | ((h >> 3l) & 7) << 8, four 16-bit fields built with pdep */
+            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) | _pdep_u64(h, 0x0700070007000700ULL);
+            const __m256i grid = gk_vd_set4(gk_iq1s_grid[a & 0xffff], gk_iq1s_grid[(a >> 16) & 0xffff],
+                                            gk_iq1s_grid[(a >> 32) & 0xffff], gk_iq1s_grid[a >> 48]);
             const __m256i dot = _mm256_maddubs_epi16(_mm256_add_epi8(grid, one),
                                                      _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
             const int ls = 2 * ((h >> 12) & 7) + 1;
@@ -201,10 +202,12 @@ void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
         __m256i sumi = _mm256_setzero_si256();
         int32_t sumb = 0;
         for (int ib = 0; ib < 8; ++ib) {
-            const uint8_t *q = x[i].qs + 4 * ib;
             const uint32_t h0 = x[i].qh[2 * ib], h1 = x[i].qh[2 * ib + 1];
-            const __m256i grid = gk_vd_set4(gk_iq1s_grid[q[0] | ((h0 << 8) & 0x700)], gk_iq1s_grid[q[1] | ((h0 << 4) & 0x700)],
-                                            gk_iq1s_grid[q[2] | ((h1 << 8) & 0x700)], gk_iq1s_grid[q[3] | ((h1 << 4) & 0x700)]);
+            /* index l: qs[4 ib + l] | (nibble l of qh & 7) << 8, four 16-bit fields built with pdep */
+            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) |
+                               (_pdep_u64(h0 | (h1 << 8), 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
+            const __m256i grid = gk_vd_set4(gk_iq1s_grid[a & 0xffff], gk_iq1s_grid[(a >> 16) & 0xffff],
+                                            gk_iq1s_grid[(a >> 32) & 0xffff], gk_iq1s_grid[a >> 48]);
             /* delta + 1: 2 where the delta bit is clear, 0 where set */
             const __m256i hb = _mm256_shuffle_epi8(_mm256_set1_epi16((short)(h0 | (h1 << 8))), hshuf);
             const __m256i dp1 = _mm256_andnot_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hb, hbit), hbit), two);

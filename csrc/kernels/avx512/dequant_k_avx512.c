@@ -30,34 +30,58 @@ static inline __m256i srli_epi8(__m256i v, int s, __m256i mask) {
     return _mm256_and_si256(_mm256_srli_epi16(v, s), mask);
 }
 
+/* 16 unsigned bytes -> 16 floats, times d: dst[j] = d * (float)b[j] (one rounding, as the scalar) */
+static inline void scale_u8x16(float *dst, __m128i b, float d) {
+    const __m256 vd = _mm256_set1_ps(d);
+    _mm256_storeu_ps(dst, _mm256_mul_ps(vd, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b))));
+    _mm256_storeu_ps(dst + 8, _mm256_mul_ps(vd, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(b, 8)))));
+}
+
+/* 16 signed bytes -> 16 floats, times d */
+static inline void scale_i8x16(float *dst, __m128i b, float d) {
+    const __m256 vd = _mm256_set1_ps(d);
+    _mm256_storeu_ps(dst, _mm256_mul_ps(vd, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b))));
+    _mm256_storeu_ps(dst + 8, _mm256_mul_ps(vd, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(b, 8)))));
+}
+
 void gk_dequant_q2_K_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_q2_K *x = (const gk_block_q2_K *)vx;
     const __m256i m3 = _mm256_set1_epi8(3);
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    float dl[16], ml[16];
     for (int64_t i = 0; i < n / GK_QK_K; i++) {
-        const float d = half_to_float(x[i].d), dmin = half_to_float(x[i].dmin);
-        const uint8_t *sc = x[i].scales;
+        /* all 16 sub-block scales and mins at once: d * (sc & 15), dmin * (sc >> 4) */
+        const __m128i sc = _mm_loadu_si128((const __m128i *)x[i].scales);
+        scale_u8x16(dl, _mm_and_si128(sc, m4), half_to_float(x[i].d));
+        scale_u8x16(ml, _mm_and_si128(_mm_srli_epi16(sc, 4), m4), half_to_float(x[i].dmin));
+        int is = 0;
         for (int half = 0; half < 2; half++) {
             const __m256i q = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * half));
-            for (int s = 0; s < 4; s++, sc += 2, y += 32) {
-                store_2x16(y, srli_epi8(q, 2 * s, m3), d * (sc[0] & 0xF), dmin * (sc[0] >> 4),
-                           d * (sc[1] & 0xF), dmin * (sc[1] >> 4));
-            }
+            for (int s = 0; s < 4; s++, is += 2, y += 32)
+                store_2x16(y, srli_epi8(q, 2 * s, m3), dl[is], ml[is], dl[is + 1], ml[is + 1]);
         }
     }
+}
+
+/* The 16 six-bit Q3_K scales minus 32, from their 12 packed bytes: low nibbles from bytes 0..7
+ * (low then high halves), two high bits from bytes 8..11 (scale j: byte 8 + j % 4, bits 2 * (j / 4)). */
+static inline __m128i q3_K_scales(const uint8_t *s) {
+    uint32_t t;
+    memcpy(&t, s + 8, 4);
+    const __m128i lo8 = _mm_loadl_epi64((const __m128i *)s);
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    const __m128i lo = _mm_and_si128(_mm_unpacklo_epi64(lo8, _mm_srli_epi16(lo8, 4)), m4);
+    const __m128i hi = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)t), _mm_setr_epi32(0, 2, 4, 6)),
+                                     _mm_set1_epi8(3));
+    return _mm_sub_epi8(_mm_or_si128(lo, _mm_slli_epi16(hi, 4)), _mm_set1_epi8(32));
 }
 
 void gk_dequant_q3_K_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_q3_K *x = (const gk_block_q3_K *)vx;
     const __m256i m3 = _mm256_set1_epi8(3), four = _mm256_set1_epi8(4);
+    float dl[16];
     for (int64_t i = 0; i < n / GK_QK_K; i++) {
-        const float d = half_to_float(x[i].d);
-        const uint8_t *s = x[i].scales;
-        int8_t scales[16];
-        for (int j = 0; j < 16; j++) {
-            const int lo = j < 8 ? (s[j] & 0xF) : (s[j - 8] >> 4);
-            const int hi = (s[8 + (j & 3)] >> (2 * (j >> 2))) & 3;
-            scales[j] = (int8_t)((lo | (hi << 4)) - 32);
-        }
+        scale_i8x16(dl, q3_K_scales(x[i].scales), half_to_float(x[i].d));
         const __m256i hm = _mm256_loadu_si256((const __m256i *)x[i].hmask);
         int is = 0, bit = 0;
         for (int half = 0; half < 2; half++) {
@@ -67,59 +91,72 @@ void gk_dequant_q3_K_avx512(const void *vx, float *y, int64_t n) {
                 /* 4 where the high-mask bit is clear */
                 const __m256i sub = _mm256_andnot_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hm, mbit), mbit), four);
                 const __m256i v = _mm256_sub_epi8(srli_epi8(q, 2 * sh, m3), sub);
-                store_2x16_nomin(y, v, d * scales[is], d * scales[is + 1]);
+                store_2x16_nomin(y, v, dl[is], dl[is + 1]);
             }
         }
     }
 }
 
-static inline void k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *m) {
-    if (j < 4) {
-        *sc = q[j] & 63;
-        *m = q[j + 4] & 63;
-    } else {
-        *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
-        *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
+/* The eight six-bit scales and mins of Q4_K / Q5_K, unpacked from 12 bytes into sc[0..8) and
+ * m[0..8) (scales j < 4: low 6 bits of bytes j / j + 4; j >= 4: nibbles of byte j + 4 and the top two
+ * bits of bytes j - 4 / j), then dsc[j] = d * sc[j], dm[j] = dmin * m[j]. */
+static inline void k4_scales(const uint8_t *q, float d, float dmin, float *dsc, float *dm) {
+    uint32_t u[3];
+    memcpy(u, q, 12);
+    const uint32_t sc_lo = u[0] & 0x3f3f3f3f, m_lo = u[1] & 0x3f3f3f3f;
+    const uint32_t sc_hi = (u[2] & 0x0f0f0f0f) | (((u[0] >> 6) & 0x03030303) << 4);
+    const uint32_t m_hi = ((u[2] >> 4) & 0x0f0f0f0f) | (((u[1] >> 6) & 0x03030303) << 4);
+    const __m128i sc = _mm_setr_epi32((int)sc_lo, (int)sc_hi, 0, 0), m = _mm_setr_epi32((int)m_lo, (int)m_hi, 0, 0);
+    _mm256_storeu_ps(dsc, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(sc))));
+    _mm256_storeu_ps(dm, _mm256_mul_ps(_mm256_set1_ps(dmin), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(m))));
 }
 
-/* y[0..32) = q * d - m, q unsigned bytes < 128 */
-static inline void store_32(float *y, __m256i q, float d, float m) {
-    store_2x16(y, q, d, m, d, m);
+/* 16 bytes -> 16 int32 lanes (zero-extended) */
+static inline __m512i widen_u8(const uint8_t *p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)p)); }
+
+/* y[0..16) = d * q - m for 16 int32 lanes */
+static inline void store16_dm(float *y, __m512i q, __m512 d, __m512 m) {
+    _mm512_storeu_ps(y, _mm512_sub_ps(_mm512_mul_ps(d, _mm512_cvtepi32_ps(q)), m));
 }
 
+/* Q4_K / Q5_K: the 32 packed bytes of a sub-block pair are widened once to int32 lanes; the low nibbles
+ * are sub-block j, the high nibbles sub-block j + 1 (and Q5_K's fifth bits come from qh widened once
+ * per super-block, tested under mask registers). */
 void gk_dequant_q4_K_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_q4_K *x = (const gk_block_q4_K *)vx;
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m512i m4 = _mm512_set1_epi32(0x0F);
+    float dsc[8], dm[8];
     for (int64_t i = 0; i < n / GK_QK_K; i++) {
-        const float d = half_to_float(x[i].d), dmin = half_to_float(x[i].dmin);
+        k4_scales(x[i].scales, half_to_float(x[i].d), half_to_float(x[i].dmin), dsc, dm);
         for (int j = 0; j < 8; j += 2, y += 64) {
-            uint8_t sc, m;
-            const __m256i q = _mm256_loadu_si256((const __m256i *)(x[i].qs + 16 * j));
-            k4_scale_min(j, x[i].scales, &sc, &m);
-            store_32(y, _mm256_and_si256(q, m4), d * sc, dmin * m);
-            k4_scale_min(j + 1, x[i].scales, &sc, &m);
-            store_32(y + 32, srli_epi8(q, 4, m4), d * sc, dmin * m);
+            const __m512 d1 = _mm512_set1_ps(dsc[j]), m1 = _mm512_set1_ps(dm[j]);
+            const __m512 d2 = _mm512_set1_ps(dsc[j + 1]), m2 = _mm512_set1_ps(dm[j + 1]);
+            for (int k = 0; k < 32; k += 16) {
+                const __m512i v = widen_u8(x[i].qs + 16 * j + k);
+                store16_dm(y + k, _mm512_and_si512(v, m4), d1, m1);
+                store16_dm(y + 32 + k, _mm512_srli_epi32(v, 4), d2, m2);
+            }
         }
     }
 }
 
 void gk_dequant_q5_K_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_q5_K *x = (const gk_block_q5_K *)vx;
-    const __m256i m4 = _mm256_set1_epi8(0x0F), sixteen = _mm256_set1_epi8(16);
+    const __m512i m4 = _mm512_set1_epi32(0x0F), sixteen = _mm512_set1_epi32(16);
+    float dsc[8], dm[8];
     for (int64_t i = 0; i < n / GK_QK_K; i++) {
-        const float d = half_to_float(x[i].d), dmin = half_to_float(x[i].dmin);
-        const __m256i qh = _mm256_loadu_si256((const __m256i *)x[i].qh);
+        k4_scales(x[i].scales, half_to_float(x[i].d), half_to_float(x[i].dmin), dsc, dm);
+        const __m512i qh[2] = {widen_u8(x[i].qh), widen_u8(x[i].qh + 16)};
         for (int j = 0; j < 8; j += 2, y += 64) {
-            uint8_t sc, m;
-            const __m256i q = _mm256_loadu_si256((const __m256i *)(x[i].qs + 16 * j));
-            const __m256i u1 = _mm256_set1_epi8((char)(1 << j)), u2 = _mm256_set1_epi8((char)(2 << j));
-            const __m256i h1 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, u1), u1), sixteen);
-            const __m256i h2 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, u2), u2), sixteen);
-            k4_scale_min(j, x[i].scales, &sc, &m);
-            store_32(y, _mm256_or_si256(_mm256_and_si256(q, m4), h1), d * sc, dmin * m);
-            k4_scale_min(j + 1, x[i].scales, &sc, &m);
-            store_32(y + 32, _mm256_or_si256(srli_epi8(q, 4, m4), h2), d * sc, dmin * m);
+            const __m512 d1 = _mm512_set1_ps(dsc[j]), m1 = _mm512_set1_ps(dm[j]);
+            const __m512 d2 = _mm512_set1_ps(dsc[j + 1]), m2 = _mm512_set1_ps(dm[j + 1]);
+            const __m512i u1 = _mm512_set1_epi32(1 << j), u2 = _mm512_set1_epi32(2 << j);
+            for (int k = 0; k < 2; k++) {
+                const __m512i v = widen_u8(x[i].qs + 16 * j + 16 * k);
+                const __m512i lo = _mm512_and_si512(v, m4), hi = _mm512_srli_epi32(v, 4);
+                store16_dm(y + 16 * k, _mm512_mask_or_epi32(lo, _mm512_test_epi32_mask(qh[k], u1), lo, sixteen), d1, m1);
+                store16_dm(y + 32 + 16 * k, _mm512_mask_or_epi32(hi, _mm512_test_epi32_mask(qh[k], u2), hi, sixteen), d2, m2);
+            }
         }
     }
 }
@@ -127,11 +164,13 @@ void gk_dequant_q5_K_avx512(const void *vx, float *y, int64_t n) {
 void gk_dequant_q6_K_avx512(const void *vx, float *y, int64_t n) {
     const gk_block_q6_K *x = (const gk_block_q6_K *)vx;
     const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3), off = _mm256_set1_epi8(32);
+    float ds[16];
     for (int64_t i = 0; i < n / GK_QK_K; i++) {
-        const float d = half_to_float(x[i].d);
+        /* d * scale for all 16 sub-blocks, as the reference's first multiply */
+        scale_i8x16(ds, _mm_loadu_si128((const __m128i *)x[i].scales), half_to_float(x[i].d));
         for (int half = 0; half < 2; half++, y += 128) {
             const uint8_t *ql = x[i].ql + 64 * half, *qhp = x[i].qh + 32 * half;
-            const int8_t *sc = x[i].scales + 8 * half;
+            const float *sc = ds + 8 * half;
             const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
             const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
             const __m256i qh = _mm256_loadu_si256((const __m256i *)qhp);
@@ -140,10 +179,10 @@ void gk_dequant_q6_K_avx512(const void *vx, float *y, int64_t n) {
             const __m256i q3 = _mm256_or_si256(srli_epi8(l0, 4, m4), _mm256_slli_epi16(srli_epi8(qh, 4, m3), 4));
             const __m256i q4 = _mm256_or_si256(srli_epi8(l1, 4, m4), _mm256_slli_epi16(srli_epi8(qh, 6, m3), 4));
             /* (d * scale) * q, as the reference */
-            store_2x16_nomin(y + 0, _mm256_sub_epi8(q1, off), d * sc[0], d * sc[1]);
-            store_2x16_nomin(y + 32, _mm256_sub_epi8(q2, off), d * sc[2], d * sc[3]);
-            store_2x16_nomin(y + 64, _mm256_sub_epi8(q3, off), d * sc[4], d * sc[5]);
-            store_2x16_nomin(y + 96, _mm256_sub_epi8(q4, off), d * sc[6], d * sc[7]);
+            store_2x16_nomin(y + 0, _mm256_sub_epi8(q1, off), sc[0], sc[1]);
+            store_2x16_nomin(y + 32, _mm256_sub_epi8(q2, off), sc[2], sc[3]);
+            store_2x16_nomin(y + 64, _mm256_sub_epi8(q3, off), sc[4], sc[5]);
+            store_2x16_nomin(y + 96, _mm256_sub_epi8(q4, off), sc[6], sc[7]);
         }
     }
 }

@@ -1,9 +1,10 @@
 /* static inline helpers shared by the AVX-512 dequantizers of the IQ, ternary, FP4 and Q1_0/Q2_0 types
  * (also included by the avx512_vnni tier).
  *
- * Bit-exactness: every output is one float multiply of the reference (scale * value, where value is an exactly
- * representable small integer, or integer + 1/8 for IQ1), so the result equals the scalar reference bit for
- * bit. Grid rows are fetched with scalar loads (gathers are slow on the AMD cores this was tuned on).
+ * Bit-exactness: every output is the reference's one float multiply (scale * value, where value is an exactly
+ * representable small integer, or integer + 1/8 for IQ1), done either per weight or once per sub-block into a
+ * table of the few possible products that vpermps then looks up; either way it equals the scalar reference bit
+ * for bit. Grid rows are fetched with scalar loads (gathers are slow on the AMD cores this was tuned on).
  * Signs are applied to the integer before the multiply: IEEE rounding is symmetric, so
  * scale * (-g) == -(scale * g) == (scale * g) * -1 (what ggml computes). */
 #ifndef GK_DEQUANT_SIMD_AVX512_H
@@ -20,31 +21,6 @@ static inline float gk_avx512_half(gk_half h) { return _cvtsh_ss(h); }
 static inline uint16_t gk_avx512_load_u16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 static inline uint32_t gk_avx512_load_u32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint64_t gk_avx512_load_u64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-
-/* y[0..16) = scale * the 16 int8 of v. */
-static inline void gk_avx512_store16_i8_scaled(float *y, __m128i v, __m512 scale) {
-    _mm512_storeu_ps(y, _mm512_mul_ps(scale, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(v))));
-}
-
-/* y[0..32) = scale * the 32 int8 of v. */
-static inline void gk_avx512_store32_i8_scaled(float *y, __m256i v, __m512 scale) {
-    gk_avx512_store16_i8_scaled(y + 0, _mm256_castsi256_si128(v), scale);
-    gk_avx512_store16_i8_scaled(y + 16, _mm256_extracti128_si256(v, 1), scale);
-}
-
-/* y[0..64) = the 64 int8 of v, each group of 16 times its own scale. */
-static inline void gk_avx512_store64_i8_scaled4(float *y, __m512i v, __m512 s0, __m512 s1, __m512 s2, __m512 s3) {
-    gk_avx512_store16_i8_scaled(y + 0, _mm512_castsi512_si128(v), s0);
-    gk_avx512_store16_i8_scaled(y + 16, _mm512_extracti32x4_epi32(v, 1), s1);
-    gk_avx512_store16_i8_scaled(y + 32, _mm512_extracti32x4_epi32(v, 2), s2);
-    gk_avx512_store16_i8_scaled(y + 48, _mm512_extracti32x4_epi32(v, 3), s3);
-}
-
-/* y[0..16) = scale * (the 16 int8 of v + delta). */
-static inline void gk_avx512_store16_i8_shifted_scaled(float *y, __m128i v, __m512 delta, __m512 scale) {
-    const __m512 f = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(v));
-    _mm512_storeu_ps(y, _mm512_mul_ps(scale, _mm512_add_ps(f, delta)));
-}
 
 /* Compiler barrier after a block's unpacked indices are stored: without it GCC keeps them in vector registers
  * and extracts each one with vpextrw (2 uops), slower than reloading them from L1. */
@@ -96,6 +72,27 @@ static inline void gk_avx512_iq2_scales16(float *out, const uint8_t *scales8, fl
     const __m512i nib = _mm512_and_si512(_mm512_srlv_epi32(_mm512_cvtepu8_epi32(b), shift), _mm512_set1_epi32(15));
     const __m512 v = _mm512_add_ps(_mm512_set1_ps(0.5f), _mm512_cvtepi32_ps(nib));
     _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(d), v), _mm512_set1_ps(0.25f)));
+}
+
+/* The 16 int8 of a value table as floats (to build product tables scale * value, looked up with vpermps). */
+static inline __m512 gk_avx512_i8x16_ps(const int8_t *values) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)values)));
+}
+
+/* y[0..32) from 16 bytes of 4-bit codes: y[j] = table[low nibble of q[j]], y[16 + j] = table[high nibble]
+ * (vpermps reads only the low 4 bits of each index). */
+static inline void gk_avx512_store32_nibbles_lut(float *y, __m128i q, __m512 table) {
+    const __m512i w = _mm512_cvtepu8_epi32(q);
+    _mm512_storeu_ps(y, _mm512_permutexvar_ps(w, table));
+    _mm512_storeu_ps(y + 16, _mm512_permutexvar_ps(_mm512_srli_epi32(w, 4), table));
+}
+
+/* y[0..64) = table[c] for the 64 small codes c (< 16) in the bytes of v, 16 at a time. */
+static inline void gk_avx512_store64_codes_lut(float *y, __m512i v, __m512 table) {
+    _mm512_storeu_ps(y + 0, _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(v)), table));
+    _mm512_storeu_ps(y + 16, _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(v, 1)), table));
+    _mm512_storeu_ps(y + 32, _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(v, 2)), table));
+    _mm512_storeu_ps(y + 48, _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(v, 3)), table));
 }
 
 #endif

@@ -1,58 +1,16 @@
-/* AVX-512 VBMI dequantizers of the grid types IQ2_XXS, IQ3_XXS and IQ3_S (the other IQ types inherit the avx512
- * tier's kernels: for IQ2_XS and IQ2_S, whose grids have 512 and 1024 rows, the 8 or 16 permutes per byte plane
- * cost more than the scalar row loads they replace).
+/* AVX-512 VBMI dequantizers of the IQ3 grid types IQ3_XXS and IQ3_S (the other IQ types inherit the avx512 tier's
+ * kernels, which measured faster than VBMI variants: for IQ2_XS and IQ2_S, whose grids have 512 and 1024 rows of 8
+ * bytes, the permutes per byte plane cost more than the scalar row loads they replace, and even IQ2_XXS (256 rows,
+ * coded as 2-bit fields) came out slower).
  *
  * VBMI's two-table byte permute (vpermi2b) looks up 64 bytes at once in a 128-byte table, so a whole block's grid
- * rows come from a few permutes instead of 32 or 64 scalar loads:
- * - the IQ3 grids (4-byte rows) are split into 4 byte planes; 64 row indices give 4 registers of bytes, and two
- *   rounds of unpacks interleave them into the rows;
- * - the IQ2 grids (8-byte rows) hold only the values 8, 25 and 43, so each row is 8 two-bit codes (16 bits, two
- *   byte planes); a byte permute places the codes of 8 rows in 8 qwords, vpmultishiftqb spreads the 2-bit fields
- *   to bytes and pshufb maps codes to values.
- * The 7-bit sign indices are cut out with vpmultishiftqb and mapped through ggml's ksigns table (also a vpermi2b).
- * Signs are applied to the int8 values, 64 at a time, before the int32 conversion and the multiply by the scale
- * (computed lane by lane with the reference's float expression), so the output is bit-exact. */
+ * rows come from a few permutes instead of 64 scalar loads: the grid is split into its 4 byte planes, the block's
+ * 64 row indices give 4 registers of bytes, and two rounds of unpacks interleave them into rows. The 7-bit sign
+ * indices of IQ3_XXS are cut out with vpmultishiftqb and mapped through ggml's ksigns table (a vpermi2b); the signs
+ * are applied to 64 int8 at a time. The signed bytes go through a stack buffer, from which each 16 are widened
+ * (vpmovsxbd from memory), converted and multiplied by their scale (computed lane by lane with the reference's
+ * float expression): bit-exact. */
 #include "../avx512/dequant_simd_avx512.h"
-
-/* gk_iq2xxs_grid as 2-bit codes (0, 1, 2 for 8, 25, 43) of its 8 bytes: low byte plane, high byte plane */
-static const uint8_t gk_iq2xxs_codes[2][256] __attribute__((aligned(64))) = {
-    {
-        0x00, 0x02, 0x05, 0x08, 0x0a, 0x11, 0x14, 0x20, 0x22, 0x28, 0x2a, 0x41, 0x44, 0x50, 0x58, 0x61,
-        0x64, 0x80, 0x82, 0x8a, 0xa2, 0x01, 0x04, 0x10, 0x15, 0x40, 0x84, 0x98, 0x00, 0x02, 0x22, 0x82,
-        0x01, 0x04, 0x10, 0x21, 0x24, 0x40, 0x42, 0x48, 0x60, 0x81, 0x84, 0x90, 0xa4, 0x00, 0x02, 0x08,
-        0x20, 0x46, 0x69, 0x80, 0x91, 0x09, 0x10, 0x40, 0x84, 0xa4, 0x00, 0x05, 0x08, 0x14, 0x28, 0x41,
-        0x44, 0x50, 0x52, 0x88, 0x04, 0x40, 0x02, 0x14, 0x01, 0x04, 0x10, 0x21, 0x40, 0x60, 0x84, 0x90,
-        0x95, 0x00, 0x08, 0x20, 0x50, 0x5a, 0x80, 0x24, 0x45, 0x00, 0x08, 0x20, 0x25, 0x49, 0x80, 0x18,
-        0x62, 0x00, 0x16, 0x01, 0x04, 0x10, 0x40, 0x81, 0x00, 0x05, 0xa0, 0x51, 0x00, 0x02, 0x0a, 0x44,
-        0x61, 0x80, 0x82, 0x29, 0x48, 0x00, 0x02, 0x01, 0x04, 0x10, 0x40, 0x56, 0x00, 0x41, 0x64, 0x90,
-        0x08, 0x20, 0x94, 0x44, 0x01, 0x04, 0x10, 0x18, 0x21, 0x24, 0x40, 0x48, 0x56, 0x60, 0x81, 0x84,
-        0x90, 0x00, 0x20, 0x61, 0x80, 0x85, 0x01, 0x10, 0x48, 0x56, 0x68, 0x00, 0x08, 0x20, 0x80, 0x99,
-        0x12, 0x24, 0x00, 0x01, 0x04, 0x10, 0x40, 0x45, 0x00, 0x58, 0x61, 0x82, 0x45, 0x90, 0x00, 0x08,
-        0x11, 0x19, 0x20, 0x80, 0x88, 0x04, 0x42, 0xa4, 0x91, 0x90, 0x92, 0x0a, 0x01, 0x54, 0x00, 0x11,
-        0x19, 0x64, 0x40, 0x08, 0x04, 0x10, 0x40, 0x68, 0x00, 0x55, 0x18, 0x60, 0x00, 0x05, 0x10, 0x12,
-        0x84, 0x42, 0x00, 0x02, 0x0a, 0x41, 0x82, 0x04, 0x18, 0x40, 0x11, 0x01, 0x04, 0x10, 0x15, 0x40,
-        0x60, 0x00, 0x46, 0x94, 0x09, 0x40, 0x60, 0x02, 0x04, 0x11, 0x04, 0x10, 0x24, 0x40, 0xa1, 0x16,
-        0x80, 0x45, 0x00, 0x22, 0x44, 0x51, 0x81, 0x20, 0x02, 0x50, 0x85, 0x09, 0x00, 0x18, 0x50, 0x04,
-    },
-    {
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x02, 0x02, 0x02, 0x02,
-        0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x05, 0x05, 0x05,
-        0x05, 0x05, 0x05, 0x05, 0x05, 0x06, 0x06, 0x06, 0x06, 0x06, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08,
-        0x08, 0x08, 0x08, 0x08, 0x09, 0x09, 0x0a, 0x0a, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
-        0x10, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x12, 0x12, 0x14, 0x14, 0x14, 0x14, 0x14, 0x14, 0x15,
-        0x15, 0x16, 0x16, 0x18, 0x18, 0x18, 0x18, 0x18, 0x19, 0x19, 0x19, 0x1a, 0x20, 0x20, 0x20, 0x20,
-        0x20, 0x20, 0x20, 0x21, 0x21, 0x22, 0x22, 0x24, 0x24, 0x24, 0x24, 0x24, 0x25, 0x25, 0x25, 0x26,
-        0x28, 0x28, 0x28, 0x2a, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40,
-        0x40, 0x41, 0x41, 0x41, 0x41, 0x41, 0x42, 0x42, 0x42, 0x42, 0x42, 0x44, 0x44, 0x44, 0x44, 0x44,
-        0x45, 0x45, 0x46, 0x48, 0x48, 0x48, 0x48, 0x48, 0x49, 0x49, 0x49, 0x49, 0x4a, 0x4a, 0x50, 0x50,
-        0x50, 0x50, 0x50, 0x50, 0x50, 0x51, 0x51, 0x51, 0x52, 0x54, 0x54, 0x55, 0x56, 0x56, 0x58, 0x58,
-        0x58, 0x58, 0x59, 0x5a, 0x60, 0x60, 0x60, 0x60, 0x61, 0x61, 0x62, 0x62, 0x64, 0x64, 0x65, 0x65,
-        0x65, 0x68, 0x80, 0x80, 0x80, 0x80, 0x80, 0x81, 0x81, 0x81, 0x82, 0x84, 0x84, 0x84, 0x84, 0x84,
-        0x84, 0x85, 0x85, 0x85, 0x86, 0x86, 0x86, 0x88, 0x89, 0x8a, 0x90, 0x90, 0x90, 0x90, 0x90, 0x91,
-        0x91, 0x92, 0x94, 0x94, 0x94, 0x95, 0x98, 0x99, 0xa0, 0xa0, 0xa0, 0xa1, 0xa2, 0xa4, 0xa8, 0xa9,
-    },
-};
 
 /* gk_iq3xxs_grid split into its 4 byte planes */
 static const uint8_t gk_iq3xxs_planes[4][256] __attribute__((aligned(64))) = {
@@ -282,11 +240,6 @@ static inline __m512i gk_vbmi_lookup512(const uint8_t *tab, __m512i idx, __mmask
     return _mm512_mask_blend_epi8(k8, gk_vbmi_lookup256(tab, idx, k7), gk_vbmi_lookup256(tab + 256, idx, k7));
 }
 
-/* 1024-entry lookup (k8, k9: bits 8 and 9 of each index). */
-static inline __m512i gk_vbmi_lookup1024(const uint8_t *tab, __m512i idx, __mmask64 k7, __mmask64 k8, __mmask64 k9) {
-    return _mm512_mask_blend_epi8(k9, gk_vbmi_lookup512(tab, idx, k7, k8), gk_vbmi_lookup512(tab + 512, idx, k7, k8));
-}
-
 /* ksigns_iq2xs of the 4 seven-bit fields (bits 0, 7, 14, 21) of each 32-bit sign word in the qwords of w: bytes
  * 8q..8q+3 and 8q+4..8q+7 are the signs of the low and the high word of qword q. */
 static inline __m512i gk_vbmi_ksigns(__m512i w) {
@@ -295,39 +248,41 @@ static inline __m512i gk_vbmi_ksigns(__m512i w) {
     return _mm512_permutex2var_epi8(_mm512_loadu_si512(gk_ksigns_iq2xs), f, _mm512_loadu_si512(gk_ksigns_iq2xs + 64));
 }
 
-/* Store 64 int8 (16 at a time times their scale): y[16 g ..] for the 4 groups g = g0 + step * L of lanes L. */
-static inline void gk_vbmi_store64(float *y, __m512i v, int g0, int step, const float *scale16) {
-    gk_avx512_store16_i8_scaled(y + 16 * g0, _mm512_castsi512_si128(v), _mm512_set1_ps(scale16[g0]));
-    gk_avx512_store16_i8_scaled(y + 16 * (g0 + step), _mm512_extracti32x4_epi32(v, 1), _mm512_set1_ps(scale16[g0 + step]));
-    gk_avx512_store16_i8_scaled(y + 16 * (g0 + 2 * step), _mm512_extracti32x4_epi32(v, 2), _mm512_set1_ps(scale16[g0 + 2 * step]));
-    gk_avx512_store16_i8_scaled(y + 16 * (g0 + 3 * step), _mm512_extracti32x4_epi32(v, 3), _mm512_set1_ps(scale16[g0 + 3 * step]));
+/* y[16g .. 16g + 16) = scale[g / 2] * the 16 int8 at buf + off[g], for the 16 groups of 16 weights. */
+static inline void gk_vbmi_store256(float *y, const int8_t *buf, const int *off, const float *scale32) {
+    for (int g = 0; g < 16; ++g) {
+        const __m512 f = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(buf + off[g]))));
+        _mm512_storeu_ps(y + 16 * g, _mm512_mul_ps(_mm512_set1_ps(scale32[g / 2]), f));
+    }
 }
 
 /* The 4 byte planes b0..b3 of 64 IQ3 rows -> the rows, as 4 registers: lane L of u[j] holds rows 16L+4j..16L+4j+3
- * (output weights 64L + 16j ..). Signs: bit string of the 256 weights; scale16: scale of each 16 weights. */
+ * (output weights 64L + 16j ..). signs: bit string of the 256 weights; scale32: scale of each 32 weights. */
 static inline void gk_vbmi_iq3_store(float *y, __m512i b0, __m512i b1, __m512i b2, __m512i b3,
-                                     const uint8_t *signs, const float *scale16) {
+                                     const uint8_t *signs, const float *scale32) {
+    static const int off[16] = {0, 64, 128, 192, 16, 80, 144, 208, 32, 96, 160, 224, 48, 112, 176, 240};
     const __m512i t0 = _mm512_unpacklo_epi8(b0, b1), t1 = _mm512_unpackhi_epi8(b0, b1);
     const __m512i t2 = _mm512_unpacklo_epi8(b2, b3), t3 = _mm512_unpackhi_epi8(b2, b3);
-    __m512i u[4] = {_mm512_unpacklo_epi16(t0, t2), _mm512_unpackhi_epi16(t0, t2),
-                    _mm512_unpacklo_epi16(t1, t3), _mm512_unpackhi_epi16(t1, t3)};
+    const __m512i u[4] = {_mm512_unpacklo_epi16(t0, t2), _mm512_unpackhi_epi16(t0, t2),
+                          _mm512_unpacklo_epi16(t1, t3), _mm512_unpackhi_epi16(t1, t3)};
     /* sign masks in the same order: 16-bit groups g = 4L + j -> qword j */
     uint64_t k[4];
     const __m256i s = _mm256_loadu_si256((const __m256i *)signs);
     _mm256_storeu_si256((__m256i *)k, _mm256_permutexvar_epi16(
         _mm256_setr_epi16(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), s));
     GK_AVX512_SPILL();
-    for (int j = 0; j < 4; ++j) {
-        const __m512i v = _mm512_mask_sub_epi8(u[j], _cvtu64_mask64(k[j]), _mm512_setzero_si512(), u[j]);
-        gk_vbmi_store64(y, v, j, 4, scale16);
-    }
+    int8_t buf[256] __attribute__((aligned(64)));
+    for (int j = 0; j < 4; ++j)
+        _mm512_store_si512(buf + 64 * j, _mm512_mask_sub_epi8(u[j], _cvtu64_mask64(k[j]), _mm512_setzero_si512(), u[j]));
+    GK_AVX512_SPILL();
+    gk_vbmi_store256(y, buf, off, scale32);
 }
 
 void gk_dequant_iq3_xxs_avx512_vnni(const void *vx, float *y, int64_t n) {
     const gk_block_iq3_xxs *x = (const gk_block_iq3_xxs *)vx;
     const int64_t nb = n / GK_QK_K;
     uint8_t sbits[32];
-    float db[16];
+    float db[8];
     for (int64_t i = 0; i < nb; ++i, y += GK_QK_K) {
         const float d = gk_avx512_half(x[i].d);
         const __m512i idx = _mm512_loadu_si512(x[i].qs);
@@ -335,11 +290,10 @@ void gk_dequant_iq3_xxs_avx512_vnni(const void *vx, float *y, int64_t n) {
         /* 8 words of 4 x 7 sign bits and a 4-bit scale after the 64 grid index bytes */
         const __m256i w = _mm256_loadu_si256((const __m256i *)(x[i].qs + GK_QK_K / 4));
         _mm256_storeu_si256((__m256i *)sbits, _mm512_castsi512_si256(gk_vbmi_ksigns(_mm512_castsi256_si512(w))));
-        /* scale of 32 weights d * (0.5 + top nibble) * 0.5, repeated for its two groups of 16 */
+        /* scale of 32 weights: d * (0.5 + top nibble) * 0.5 */
         const __m256 s = _mm256_add_ps(_mm256_set1_ps(0.5f), _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 28)));
-        const __m256 s8 = _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(d), s), _mm256_set1_ps(0.5f));
-        _mm512_storeu_ps(db, _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7),
-                                                   _mm512_castps256_ps512(s8)));
+        _mm256_storeu_ps(db, _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(d), s), _mm256_set1_ps(0.5f)));
+        GK_AVX512_SPILL();
         gk_vbmi_iq3_store(y, gk_vbmi_lookup256(gk_iq3xxs_planes[0], idx, k7), gk_vbmi_lookup256(gk_iq3xxs_planes[1], idx, k7),
                           gk_vbmi_lookup256(gk_iq3xxs_planes[2], idx, k7), gk_vbmi_lookup256(gk_iq3xxs_planes[3], idx, k7),
                           sbits, db);
@@ -349,79 +303,22 @@ void gk_dequant_iq3_xxs_avx512_vnni(const void *vx, float *y, int64_t n) {
 void gk_dequant_iq3_s_avx512_vnni(const void *vx, float *y, int64_t n) {
     const gk_block_iq3_s *x = (const gk_block_iq3_s *)vx;
     const int64_t nb = n / GK_QK_K;
-    float db[16];
+    float db[8];
     for (int64_t i = 0; i < nb; ++i, y += GK_QK_K) {
         const float d = gk_avx512_half(x[i].d);
         /* grid index e = qs[e] | bit e of the 64-bit qh as bit 8 */
         const __m512i idx = _mm512_loadu_si512(x[i].qs);
         const __mmask64 k7 = _mm512_movepi8_mask(idx), k8 = _cvtu64_mask64(gk_avx512_load_u64(x[i].qh));
-        /* scale of 32 weights: d * (1 + 2 * nibble), low nibble first; repeated for its two groups of 16 */
+        /* scale of 32 weights: d * (1 + 2 * nibble), low nibble first */
         const __m128i sb = _mm_shuffle_epi8(_mm_cvtsi32_si128((int)gk_avx512_load_u32(x[i].scales)),
-                                            _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3));
-        const __m512i nib = _mm512_and_si512(
-            _mm512_srlv_epi32(_mm512_cvtepu8_epi32(sb), _mm512_setr_epi32(0, 0, 4, 4, 0, 0, 4, 4, 0, 0, 4, 4, 0, 0, 4, 4)),
-            _mm512_set1_epi32(15));
-        const __m512i odd = _mm512_add_epi32(_mm512_add_epi32(nib, nib), _mm512_set1_epi32(1));
-        _mm512_storeu_ps(db, _mm512_mul_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(odd)));
+                                            _mm_setr_epi8(0, 0, 1, 1, 2, 2, 3, 3, -1, -1, -1, -1, -1, -1, -1, -1));
+        const __m256i nib = _mm256_and_si256(_mm256_srlv_epi32(_mm256_cvtepu8_epi32(sb), _mm256_setr_epi32(0, 4, 0, 4, 0, 4, 0, 4)),
+                                             _mm256_set1_epi32(15));
+        const __m256i odd = _mm256_add_epi32(_mm256_add_epi32(nib, nib), _mm256_set1_epi32(1));
+        _mm256_storeu_ps(db, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(odd)));
+        GK_AVX512_SPILL();
         gk_vbmi_iq3_store(y, gk_vbmi_lookup512(gk_iq3s_planes[0], idx, k7, k8), gk_vbmi_lookup512(gk_iq3s_planes[1], idx, k7, k8),
                           gk_vbmi_lookup512(gk_iq3s_planes[2], idx, k7, k8), gk_vbmi_lookup512(gk_iq3s_planes[3], idx, k7, k8),
                           x[i].signs, db);
-    }
-}
-
-/* IQ2: the 16-bit codes of 8 rows (low code bytes in lo, high in hi, row e of register m at byte sel_m[8t] for
- * t = 0..7) -> their 64 grid bytes, negated where the 64 sign bits are set, stored 16 at a time times scale16[4m+L]. */
-static inline void gk_vbmi_iq2_store(float *y, __m512i lo, __m512i hi, __m512i sel, int m, uint64_t signs,
-                                     const float *scale16) {
-    const __m512i codes = _mm512_permutex2var_epi8(lo, sel, hi);
-    const __m512i ctrl = _mm512_set1_epi64(0x0e0c0a0806040200ll); /* bit offsets 0, 2, ..., 14 */
-    const __m512i c = _mm512_and_si512(_mm512_multishift_epi64_epi8(ctrl, codes), _mm512_set1_epi8(3));
-    const __m512i vals = _mm512_shuffle_epi8(_mm512_set1_epi32(0x002b1908), c); /* 8, 25, 43 */
-    const __m512i v = _mm512_mask_sub_epi8(vals, _cvtu64_mask64(signs), _mm512_setzero_si512(), vals);
-    gk_vbmi_store64(y, v, 4 * m, 1, scale16);
-}
-
-/* Byte selectors of the code planes: qword t of register m takes row first + 8m + t (low byte, high byte). */
-static inline __m512i gk_vbmi_iq2_sel(int first_of_m[8]) {
-    uint8_t b[64];
-    memset(b, 0, sizeof(b));
-    for (int t = 0; t < 8; ++t) {
-        b[8 * t] = (uint8_t)first_of_m[t];
-        b[8 * t + 1] = (uint8_t)(64 + first_of_m[t]);
-    }
-    return _mm512_loadu_si512(b);
-}
-
-void gk_dequant_iq2_xxs_avx512_vnni(const void *vx, float *y, int64_t n) {
-    const gk_block_iq2_xxs *x = (const gk_block_iq2_xxs *)vx;
-    const int64_t nb = n / GK_QK_K;
-    /* row e sits at byte 8 (e / 4) + e % 4 of the block (4 index bytes, then a sign word, per 32 weights) */
-    __m512i sel[4];
-    for (int m = 0; m < 4; ++m) {
-        int pos[8];
-        for (int t = 0; t < 8; ++t) pos[t] = 8 * ((8 * m + t) / 4) + t % 4;
-        sel[m] = gk_vbmi_iq2_sel(pos);
-    }
-    /* sign bytes: the ksigns of qword k's high word land in bytes 8k..8k+3 (and again 8k+4..); keep one copy */
-    uint8_t cb[64];
-    for (int k = 0; k < 64; ++k) cb[k] = (uint8_t)(8 * (k / 4) + k % 4);
-    const __m512i compact = _mm512_loadu_si512(cb);
-    const __m512i sctrl = _mm512_set1_epi64(0x352e2720352e2720ll); /* bit offsets 32, 39, 46, 53 twice */
-    uint64_t sbits[4];
-    float db[16];
-    for (int64_t i = 0; i < nb; ++i, y += GK_QK_K) {
-        const float d = gk_avx512_half(x[i].d);
-        const __m512i q = _mm512_loadu_si512(x[i].qs);
-        const __mmask64 k7 = _mm512_movepi8_mask(q);
-        const __m512i lo = gk_vbmi_lookup256(gk_iq2xxs_codes[0], q, k7), hi = gk_vbmi_lookup256(gk_iq2xxs_codes[1], q, k7);
-        const __m512i f = _mm512_and_si512(_mm512_multishift_epi64_epi8(sctrl, q), _mm512_set1_epi8(0x7f));
-        const __m512i s = _mm512_permutex2var_epi8(_mm512_loadu_si512(gk_ksigns_iq2xs), f, _mm512_loadu_si512(gk_ksigns_iq2xs + 64));
-        _mm256_storeu_si256((__m256i *)sbits, _mm512_castsi512_si256(_mm512_permutexvar_epi8(compact, s)));
-        /* scale of 32 weights from the top nibble of its sign word (odd dword lanes), once per group of 16 */
-        const __m512 sc = _mm512_add_ps(_mm512_set1_ps(0.5f), _mm512_cvtepi32_ps(_mm512_srli_epi32(q, 28)));
-        const __m512 db32 = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(d), sc), _mm512_set1_ps(0.25f));
-        _mm512_storeu_ps(db, _mm512_permutexvar_ps(_mm512_setr_epi32(1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15), db32));
-        GK_AVX512_SPILL();
-        for (int m = 0; m < 4; ++m) gk_vbmi_iq2_store(y, lo, hi, sel[m], m, sbits[m], db);
     }
 }

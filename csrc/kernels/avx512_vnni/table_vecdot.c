@@ -31,6 +31,15 @@ void gk_vecdot_iq1_m_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const 
 /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
 void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_xs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q1_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q2_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_nvfp4_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_tq1_0_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq1_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq1_m_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_Q8_0] = gk_vecdot_q8_0_q8_0_avx512_vnni,
@@ -61,4 +70,13 @@ const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
     /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
     [GK_TYPE_IQ2_XXS] = gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni,
     [GK_TYPE_IQ3_XXS] = gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni,
+    [GK_TYPE_IQ2_XS] = gk_vecdot_iq2_xs_q8_K_row_avx512_vnni,
+    [GK_TYPE_IQ2_S] = gk_vecdot_iq2_s_q8_K_row_avx512_vnni,
+    [GK_TYPE_IQ3_S] = gk_vecdot_iq3_s_q8_K_row_avx512_vnni,
+    [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_row_avx512_vnni,
+    [GK_TYPE_Q2_0] = gk_vecdot_q2_0_q8_0_row_avx512_vnni,
+    [GK_TYPE_NVFP4] = gk_vecdot_nvfp4_q8_0_row_avx512_vnni,
+    [GK_TYPE_TQ1_0] = gk_vecdot_tq1_0_q8_K_row_avx512_vnni,
+    [GK_TYPE_IQ1_S] = gk_vecdot_iq1_s_q8_K_row_avx512_vnni,
+    [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_row_avx512_vnni,
 };

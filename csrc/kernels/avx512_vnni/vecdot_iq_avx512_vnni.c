@@ -1,11 +1,14 @@
 /* vec_dot of the IQ2/IQ3 grid types with Q8_K activations, AVX-512 + VNNI + VBMI.
  *
- * The grids are not loaded from memory one entry at a time: each grid entry is stored as a 16-bit code
+ * The grids of IQ2_XXS, IQ2_XS, IQ3_XXS and IQ3_S are not loaded from memory one entry at a time (IQ2_S's,
+ * 4 times larger, is: see its kernel): each grid entry is stored as a 16-bit code
  * (2 bits per weight for the IQ2 grids, 3 bits for the IQ3 grids) and 32 entries are looked up at once
  * in registers with vpermi2w; vpmultishiftqb spreads each code over the bytes of its weights and vpermb
- * maps the small codes to grid values. Sign bytes come from ksigns with one vpermi2b (128-byte table) and
- * become a 64-bit mask that negates the activations. Products are summed with vpdpbusd, and the 32-weight
- * scales applied with vpdpwssd after packing the 32-bit sums to 16 bits (they are below 2^15).
+ * maps the small codes to grid values. The 7-bit sign fields (IQ2_XXS, IQ2_XS, IQ3_XXS) become ksigns
+ * bytes (field + parity bit) in scalar registers, which the vector units leave idle, and a 64-bit mask
+ * negates the activations (IQ2_S and IQ3_S store the sign bits as they are). Products are summed with
+ * vpdpbusd, and the group scales applied with vpdpwssd after packing the 32-bit sums to 16 bits (they are
+ * below 2^15).
  * Q8_K activations are within [-127, 127], so negating them never overflows.
  * The code tables below were generated from the grids in csrc/core/tables.c. */
 #include "vecdot_simd_avx512_vnni.h"
@@ -65,73 +68,6 @@ static const uint16_t GK_ALIGN64 codes_iq2xs[512] = {
     0x9289, 0x9400, 0x9405, 0x9444, 0x9450, 0x9458, 0x9529, 0x9590, 0x9592, 0x9641, 0x9851, 0x98a6, 0x9949, 0x9a15, 0x9a60, 0xa000,
     0xa002, 0xa008, 0xa00a, 0xa020, 0xa02a, 0xa0a0, 0xa151, 0xa159, 0xa1a6, 0xa200, 0xa202, 0xa208, 0xa22a, 0xa280, 0xa2a0, 0xa440,
     0xa495, 0xa665, 0xa698, 0xa80a, 0xa820, 0xa822, 0xa828, 0xa8a0, 0xa8a8, 0xa904, 0xa984, 0xa986, 0xaa28, 0xaa2a, 0xaa91, 0xaaaa,
-};
-/* iq2s: grid entry -> 2-bit value codes (value j in bits 2j), values 0x8, 0x19, 0x2b */
-static const uint16_t GK_ALIGN64 codes_iq2s[1024] = {
-    0x0000, 0x0002, 0x0005, 0x0008, 0x000a, 0x0011, 0x0014, 0x0016, 0x0019, 0x0020, 0x0022, 0x0025, 0x0028, 0x0041, 0x0044, 0x0046,
-    0x0049, 0x0050, 0x0052, 0x0055, 0x0058, 0x0061, 0x0064, 0x0066, 0x0069, 0x0080, 0x0082, 0x0085, 0x0088, 0x0091, 0x0094, 0x00a0,
-    0x00a5, 0x00aa, 0x0101, 0x0104, 0x0106, 0x0109, 0x0110, 0x0112, 0x0115, 0x0118, 0x0121, 0x0124, 0x0140, 0x0142, 0x0145, 0x0148,
-    0x0151, 0x0154, 0x0156, 0x0159, 0x0160, 0x0165, 0x0168, 0x0181, 0x0184, 0x0190, 0x0192, 0x0195, 0x01a1, 0x01a4, 0x0200, 0x0202,
-    0x0205, 0x0208, 0x0211, 0x0214, 0x0220, 0x022a, 0x0241, 0x0244, 0x0246, 0x0249, 0x0250, 0x0255, 0x0280, 0x0285, 0x028a, 0x0294,
-    0x02a2, 0x0401, 0x0404, 0x0406, 0x0409, 0x0410, 0x0412, 0x0415, 0x0418, 0x0421, 0x0424, 0x0426, 0x0429, 0x0440, 0x0442, 0x0445,
-    0x0448, 0x044a, 0x0451, 0x0454, 0x0456, 0x0459, 0x0460, 0x0462, 0x0465, 0x0481, 0x0484, 0x0486, 0x0489, 0x0490, 0x0495, 0x0498,
-    0x04a1, 0x04a4, 0x0500, 0x0502, 0x0505, 0x0508, 0x050a, 0x0511, 0x0514, 0x0516, 0x0519, 0x0520, 0x0525, 0x0528, 0x0541, 0x0544,
-    0x0546, 0x0549, 0x0550, 0x0552, 0x0555, 0x0558, 0x0561, 0x0564, 0x0580, 0x0582, 0x0585, 0x0588, 0x0591, 0x0594, 0x05a0, 0x0601,
-    0x0604, 0x0606, 0x0609, 0x0610, 0x0615, 0x0640, 0x0645, 0x0648, 0x0651, 0x0654, 0x0660, 0x0681, 0x0684, 0x0690, 0x0800, 0x0802,
-    0x0805, 0x0808, 0x0811, 0x0814, 0x0816, 0x0819, 0x0820, 0x0825, 0x082a, 0x0841, 0x0844, 0x0846, 0x0849, 0x0850, 0x0852, 0x0855,
-    0x0858, 0x0861, 0x0864, 0x0880, 0x0885, 0x0894, 0x08aa, 0x0901, 0x0904, 0x0910, 0x0912, 0x0915, 0x0918, 0x0921, 0x0940, 0x0945,
-    0x0948, 0x0951, 0x0954, 0x0960, 0x0981, 0x0990, 0x0a00, 0x0a11, 0x0a14, 0x0a22, 0x0a28, 0x0a2a, 0x0a50, 0x0a99, 0x1001, 0x1004,
-    0x1006, 0x1009, 0x1010, 0x1012, 0x1015, 0x1018, 0x1021, 0x1024, 0x1026, 0x1040, 0x1042, 0x1045, 0x1048, 0x1051, 0x1054, 0x1056,
-    0x1059, 0x1060, 0x1062, 0x1065, 0x1068, 0x1081, 0x1084, 0x1086, 0x1090, 0x1095, 0x1098, 0x10a1, 0x10a4, 0x1100, 0x1102, 0x1105,
-    0x1108, 0x110a, 0x1111, 0x1114, 0x1116, 0x1119, 0x1120, 0x1122, 0x1125, 0x1128, 0x1141, 0x1144, 0x1146, 0x1149, 0x1150, 0x1152,
-    0x1155, 0x1158, 0x1161, 0x1164, 0x1180, 0x1182, 0x1185, 0x1188, 0x1191, 0x1194, 0x1201, 0x1204, 0x1209, 0x1210, 0x1215, 0x1221,
-    0x1224, 0x1240, 0x1245, 0x1251, 0x1254, 0x1281, 0x1284, 0x1290, 0x1400, 0x1402, 0x1405, 0x1408, 0x1411, 0x1414, 0x1416, 0x1419,
-    0x1420, 0x1425, 0x1428, 0x1441, 0x1444, 0x1446, 0x1449, 0x1450, 0x1452, 0x1455, 0x1458, 0x1461, 0x1464, 0x1480, 0x1482, 0x1485,
-    0x1488, 0x1491, 0x1494, 0x14a0, 0x1501, 0x1504, 0x1506, 0x1509, 0x1510, 0x1512, 0x1515, 0x1518, 0x1521, 0x1524, 0x1540, 0x1542,
-    0x1545, 0x1548, 0x1551, 0x1554, 0x1560, 0x1581, 0x1584, 0x1590, 0x1600, 0x1605, 0x1608, 0x1611, 0x1614, 0x1620, 0x1641, 0x1644,
-    0x1650, 0x1680, 0x16aa, 0x1801, 0x1804, 0x1806, 0x1809, 0x1810, 0x1815, 0x1818, 0x1821, 0x1840, 0x1842, 0x1845, 0x1848, 0x1851,
-    0x1854, 0x1860, 0x1881, 0x1884, 0x1900, 0x1902, 0x1905, 0x1908, 0x1911, 0x1914, 0x1920, 0x1941, 0x1944, 0x1950, 0x1969, 0x19a2,
-    0x1a04, 0x1a10, 0x1a40, 0x1a56, 0x2000, 0x2002, 0x2005, 0x2008, 0x2011, 0x2014, 0x2016, 0x2019, 0x2020, 0x2025, 0x202a, 0x2041,
-    0x2044, 0x2050, 0x2052, 0x2055, 0x2064, 0x2080, 0x208a, 0x2094, 0x20aa, 0x2101, 0x2104, 0x2110, 0x2112, 0x2115, 0x2121, 0x2140,
-    0x2142, 0x2145, 0x2151, 0x2154, 0x2160, 0x2181, 0x2184, 0x2190, 0x2200, 0x220a, 0x2222, 0x2228, 0x222a, 0x2244, 0x2250, 0x2288,
-    0x228a, 0x22a8, 0x2401, 0x2404, 0x2406, 0x2409, 0x2410, 0x2415, 0x2418, 0x2421, 0x2424, 0x2440, 0x2442, 0x2445, 0x2448, 0x2451,
-    0x2454, 0x2460, 0x2481, 0x2484, 0x2490, 0x2500, 0x2505, 0x2508, 0x2511, 0x2514, 0x2520, 0x2541, 0x2544, 0x2550, 0x2566, 0x2580,
-    0x2601, 0x2604, 0x2610, 0x2640, 0x2659, 0x2800, 0x2805, 0x2811, 0x2814, 0x2841, 0x2844, 0x2850, 0x288a, 0x28aa, 0x2901, 0x2904,
-    0x2910, 0x2995, 0x2a0a, 0x2a22, 0x2a64, 0x2a88, 0x2a8a, 0x4001, 0x4004, 0x4006, 0x4009, 0x4010, 0x4012, 0x4015, 0x4018, 0x401a,
-    0x4021, 0x4024, 0x4026, 0x4040, 0x4042, 0x4045, 0x4048, 0x404a, 0x4051, 0x4054, 0x4056, 0x4059, 0x4060, 0x4062, 0x4065, 0x4081,
-    0x4084, 0x4090, 0x4095, 0x4098, 0x40a1, 0x40a4, 0x4100, 0x4102, 0x4105, 0x4108, 0x4111, 0x4114, 0x4116, 0x4119, 0x4120, 0x4122,
-    0x4125, 0x4141, 0x4144, 0x4146, 0x4149, 0x4150, 0x4152, 0x4155, 0x4158, 0x4161, 0x4164, 0x4180, 0x4182, 0x4185, 0x4188, 0x4191,
-    0x4194, 0x41a0, 0x4201, 0x4204, 0x4210, 0x4212, 0x4215, 0x4218, 0x4224, 0x4240, 0x4245, 0x4248, 0x4251, 0x4254, 0x4260, 0x4281,
-    0x4284, 0x4400, 0x4402, 0x4405, 0x4408, 0x440a, 0x4411, 0x4414, 0x4416, 0x4419, 0x4420, 0x4422, 0x4425, 0x4428, 0x4441, 0x4444,
-    0x4446, 0x4449, 0x4450, 0x4452, 0x4455, 0x4458, 0x4461, 0x4464, 0x4480, 0x4482, 0x4485, 0x4488, 0x4491, 0x4494, 0x44a0, 0x4501,
-    0x4504, 0x4506, 0x4509, 0x4510, 0x4512, 0x4515, 0x4518, 0x4521, 0x4524, 0x4540, 0x4542, 0x4545, 0x4548, 0x4551, 0x4554, 0x4560,
-    0x456a, 0x4581, 0x4584, 0x4590, 0x4600, 0x4602, 0x4605, 0x4608, 0x4611, 0x4614, 0x4620, 0x4641, 0x4644, 0x4650, 0x4680, 0x46a5,
-    0x4801, 0x4804, 0x4809, 0x4810, 0x4812, 0x4815, 0x4818, 0x4821, 0x4824, 0x4840, 0x4842, 0x4845, 0x4848, 0x4851, 0x4854, 0x4860,
-    0x4884, 0x4890, 0x4900, 0x4902, 0x4905, 0x4908, 0x4911, 0x4914, 0x4920, 0x4941, 0x4944, 0x4950, 0x4980, 0x4996, 0x4a01, 0x4a04,
-    0x4a10, 0x4a40, 0x5000, 0x5002, 0x5005, 0x5008, 0x5011, 0x5014, 0x5016, 0x5019, 0x5020, 0x5022, 0x5025, 0x5028, 0x5041, 0x5044,
-    0x5046, 0x5049, 0x5050, 0x5052, 0x5055, 0x5058, 0x5061, 0x5064, 0x5080, 0x5082, 0x5085, 0x5088, 0x5091, 0x5094, 0x5101, 0x5104,
-    0x5106, 0x5109, 0x5110, 0x5112, 0x5115, 0x5118, 0x5121, 0x5124, 0x5140, 0x5142, 0x5145, 0x5148, 0x5151, 0x5154, 0x5160, 0x5181,
-    0x5184, 0x5190, 0x5200, 0x5205, 0x5208, 0x5211, 0x5214, 0x5220, 0x5241, 0x5244, 0x5250, 0x5269, 0x5280, 0x5401, 0x5404, 0x5406,
-    0x5409, 0x5410, 0x5412, 0x5415, 0x5418, 0x5421, 0x5424, 0x5440, 0x5442, 0x5445, 0x5448, 0x5451, 0x5454, 0x5460, 0x5481, 0x5484,
-    0x5490, 0x5500, 0x5502, 0x5505, 0x5508, 0x5511, 0x5514, 0x5520, 0x5541, 0x5544, 0x5550, 0x5580, 0x5601, 0x5604, 0x5610, 0x5626,
-    0x5640, 0x5800, 0x5802, 0x5805, 0x5808, 0x5811, 0x5814, 0x5820, 0x5841, 0x5844, 0x5850, 0x585a, 0x5880, 0x5901, 0x5904, 0x5910,
-    0x5940, 0x5a00, 0x5a19, 0x5a85, 0x5aa8, 0x6001, 0x6004, 0x6006, 0x6010, 0x6012, 0x6015, 0x6018, 0x6021, 0x6024, 0x6040, 0x6045,
-    0x6048, 0x6051, 0x6054, 0x6060, 0x6084, 0x6090, 0x6100, 0x6102, 0x6105, 0x6108, 0x6111, 0x6114, 0x6120, 0x6141, 0x6144, 0x6150,
-    0x6180, 0x6199, 0x6204, 0x6210, 0x6240, 0x6256, 0x62a1, 0x6400, 0x6405, 0x6408, 0x6411, 0x6414, 0x6420, 0x6441, 0x6444, 0x6450,
-    0x6480, 0x6501, 0x6504, 0x6510, 0x6540, 0x654a, 0x6568, 0x6592, 0x6600, 0x6694, 0x6801, 0x6804, 0x6810, 0x6865, 0x6898, 0x6900,
-    0x692a, 0x6a42, 0x6aa1, 0x8000, 0x8002, 0x8005, 0x8008, 0x8011, 0x8014, 0x8019, 0x8020, 0x8025, 0x8041, 0x8044, 0x8050, 0x8052,
-    0x8055, 0x8058, 0x8061, 0x8080, 0x8085, 0x8091, 0x8094, 0x8101, 0x8104, 0x8109, 0x8110, 0x8112, 0x8115, 0x8118, 0x8121, 0x8124,
-    0x8140, 0x8142, 0x8145, 0x8148, 0x8151, 0x8154, 0x8181, 0x8184, 0x8190, 0x81a9, 0x8200, 0x8205, 0x820a, 0x8211, 0x8214, 0x8241,
-    0x8244, 0x8250, 0x8401, 0x8404, 0x8406, 0x8409, 0x8410, 0x8412, 0x8415, 0x8418, 0x8421, 0x8440, 0x8442, 0x8445, 0x8448, 0x8451,
-    0x8454, 0x8460, 0x8481, 0x8484, 0x8490, 0x8500, 0x8502, 0x8505, 0x8508, 0x8511, 0x8514, 0x8520, 0x8541, 0x8544, 0x8550, 0x8580,
-    0x858a, 0x8601, 0x8604, 0x8610, 0x8629, 0x8640, 0x8800, 0x8805, 0x8811, 0x8814, 0x8841, 0x8844, 0x8850, 0x88a2, 0x8901, 0x8904,
-    0x8940, 0x8965, 0x8a22, 0x8a58, 0x8a5a, 0x8a82, 0x8aa2, 0x9001, 0x9004, 0x9009, 0x9010, 0x9012, 0x9015, 0x9018, 0x9024, 0x9040,
-    0x9042, 0x9045, 0x9048, 0x9051, 0x9054, 0x9060, 0x9081, 0x9084, 0x9090, 0x9100, 0x9105, 0x9111, 0x9114, 0x9141, 0x9144, 0x9150,
-    0x915a, 0x9201, 0x9204, 0x9210, 0x9240, 0x92a6, 0x9400, 0x9402, 0x9405, 0x9408, 0x9411, 0x9414, 0x9420, 0x9441, 0x9444, 0x9450,
-    0x9480, 0x9496, 0x9501, 0x9504, 0x9510, 0x9540, 0x9598, 0x95a1, 0x9600, 0x9646, 0x9664, 0x9801, 0x9804, 0x9810, 0x9826, 0x9840,
-    0x98a9, 0x9900, 0x9949, 0x9952, 0x9a90, 0xa000, 0xa005, 0xa00a, 0xa014, 0xa022, 0xa02a, 0xa041, 0xa044, 0xa050, 0xa0a2, 0xa0aa,
-    0xa140, 0xa165, 0xa202, 0xa20a, 0xa222, 0xa228, 0xa22a, 0xa282, 0xa288, 0xa28a, 0xa2a8, 0xa401, 0xa404, 0xa410, 0xa440, 0xa489,
-    0xa4a4, 0xa500, 0xa519, 0xa651, 0xa80a, 0xa828, 0xa8a2, 0xa954, 0xa986, 0xaa08, 0xaa0a, 0xaa20, 0xaa22, 0xaa28, 0xaa88, 0xaaaa,
 };
 /* iq3xxs: grid entry -> 3-bit value codes (value j in bits 3j), values 0x4, 0xc, 0x14, 0x1c, 0x24, 0x2c, 0x34, 0x3e */
 static const uint16_t GK_ALIGN64 codes_iq3xxs[256] = {
@@ -263,7 +199,7 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
     for (int64_t i = 0; i < nb; ++i) {
         const __m512i qs = _mm512_loadu_si512(x[i].qs);
         const __m512i idx = _mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm, qs);
-        const __m512i codes = gk_vd_lookup16(idx, codes_iq2xxs, 4);
+        const __m512i codes = gk_vd_lookup16_256(idx, codes_iq2xxs);
         __m512i p[4];
         for (int c = 0; c < 4; ++c) {
             const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c], codes), vals);
@@ -308,8 +244,8 @@ void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
     for (int64_t i = 0; i < nb; ++i) {
         const __m512i qs = _mm512_loadu_si512(x[i].qs);
         const uint8_t *gas = x[i].qs + GK_QK_K / 4;
-        const __m512i codes0 = gk_vd_lookup16(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm0, qs), codes_iq3xxs, 4);
-        const __m512i codes1 = gk_vd_lookup16(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm1, qs), codes_iq3xxs, 4);
+        const __m512i codes0 = gk_vd_lookup16_256(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm0, qs), codes_iq3xxs);
+        const __m512i codes1 = gk_vd_lookup16_256(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm1, qs), codes_iq3xxs);
         __m512i p[4];
         for (int c = 0; c < 4; ++c) {
             const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c & 1], c < 2 ? codes0 : codes1), vals);
@@ -325,4 +261,176 @@ void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
         acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
     }
     *s = 0.25f * _mm512_reduce_add_ps(acc);
+}
+
+/* Multishift control that spreads 4-bit scales (bits 4h..4h+3 of a broadcast qword, one per 16-weight
+ * half-group h) over the words of packs(p[c0], p[c0 + 1]) (see scales_for_pack): the low byte of each
+ * word gets the nibble of its half-group (junk above it is masked off later). */
+static inline __m512i half_scale_ctrl(int h0) {
+    uint8_t ctrl[64];
+    for (int m = 0; m < 8; ++m) {
+        const int h = h0 + (m % 2) * 4 + m / 2;
+        for (int b = 0; b < 8; ++b) ctrl[8 * m + b] = (uint8_t)(4 * h);
+    }
+    return _mm512_loadu_si512(ctrl);
+}
+
+/* 2 * nibble + 1 from the low 4 bits of each word. */
+static inline __m512i odd_scale16(__m512i v) {
+    return _mm512_ternarylogic_epi32(_mm512_slli_epi16(v, 1), _mm512_set1_epi16(0x1e), _mm512_set1_epi16(1), 0xea);
+}
+
+void gk_vecdot_iq2_xs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_xs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    /* word 4q + c of the index vector = qs word 8c + q (sub-group 8c + q), as for IQ2_XXS */
+    int16_t idx_words[32];
+    for (int q = 0; q < 8; ++q)
+        for (int c = 0; c < 4; ++c) idx_words[4 * q + c] = (int16_t)(8 * c + q);
+    const __m512i idx_perm = _mm512_loadu_si512(idx_words);
+    const __m512i vals = _mm512_load_si512(vals_iq2);
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i sc_ctrl_a = half_scale_ctrl(0), sc_ctrl_b = half_scale_ctrl(8);
+    __m512i code_ctrl[4];
+    for (int c = 0; c < 4; ++c) code_ctrl[c] = shift_ctrl(16 * c, 2);
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m512i qs = _mm512_loadu_si512(x[i].qs);
+        const __m512i idx = _mm512_and_si512(_mm512_permutexvar_epi16(idx_perm, qs), _mm512_set1_epi16(511));
+        const __m512i codes = gk_vd_lookup16_512(idx, codes_iq2xs);
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c], codes), vals);
+            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
+            uint64_t q0, q1;
+            memcpy(&q0, x[i].qs + 8 * c, 8);
+            memcpy(&q1, x[i].qs + 8 * c + 4, 8);
+            const uint64_t sg = ksigns_x8(_pext_u64(q0, 0xFE00FE00FE00FE00ULL) | (_pext_u64(q1, 0xFE00FE00FE00FE00ULL) << 28));
+            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg), zero, q8);
+            p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
+        }
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m512i scb = _mm512_set1_epi64((long long)sc64);
+        const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_a, scb));
+        const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_b, scb));
+        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
+        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = 0.125f * _mm512_reduce_add_ps(acc);
+}
+
+static const int8_t GK_ALIGN64 vals_iq3s[64] = {
+    1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15,
+    1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15,
+};
+
+/* Like half_scale_ctrl, for one 4-bit scale per 32-weight group (nibble g at bits 4g). */
+static inline __m512i group_scale_ctrl(int g0) {
+    uint8_t ctrl[64];
+    for (int m = 0; m < 8; ++m) {
+        const int g = g0 + 2 * (m % 2) + (m >= 4);
+        for (int b = 0; b < 8; ++b) ctrl[8 * m + b] = (uint8_t)(4 * g);
+    }
+    return _mm512_loadu_si512(ctrl);
+}
+
+void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq3_s *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    /* As IQ3_XXS: word 4q + w of index vector k = grid entry e = 16 * (2k + w / 2) + 2q + w % 2, low byte
+     * qs[e], high byte qh[e / 8] shifted right by e % 8 to keep index bit 8. */
+    uint8_t idx_bytes[2][64];
+    int16_t shifts[2][32];
+    for (int k = 0; k < 2; ++k)
+        for (int q = 0; q < 8; ++q)
+            for (int w = 0; w < 4; ++w) {
+                const int e = 16 * (2 * k + w / 2) + 2 * q + w % 2, v = 4 * q + w;
+                idx_bytes[k][2 * v] = (uint8_t)e;
+                idx_bytes[k][2 * v + 1] = (uint8_t)(64 + e / 8);
+                shifts[k][v] = (int16_t)(e % 8);
+            }
+    const __m512i idx_perm0 = _mm512_loadu_si512(idx_bytes[0]), idx_perm1 = _mm512_loadu_si512(idx_bytes[1]);
+    const __m512i idx_shift0 = _mm512_loadu_si512(shifts[0]), idx_shift1 = _mm512_loadu_si512(shifts[1]);
+    const __m512i vals = _mm512_load_si512(vals_iq3s);
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i lo8 = _mm512_set1_epi16(0x00ff), bit8 = _mm512_set1_epi16(0x0100);
+    const __m512i sc_ctrl_a = group_scale_ctrl(0), sc_ctrl_b = group_scale_ctrl(4);
+    __m512i code_ctrl[2];
+    for (int h = 0; h < 2; ++h) {
+        uint64_t c = 0;
+        for (int j = 0; j < 8; ++j) c |= (uint64_t)(16 * (2 * h + j / 4) + 3 * (j % 4)) << (8 * j);
+        code_ctrl[h] = _mm512_set1_epi64((long long)c);
+    }
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m512i qs = _mm512_loadu_si512(x[i].qs);
+        const __m512i qh = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)x[i].qh));
+        const __m512i t0 = _mm512_permutex2var_epi8(qs, idx_perm0, qh), t1 = _mm512_permutex2var_epi8(qs, idx_perm1, qh);
+        const __m512i idx0 = _mm512_ternarylogic_epi32(t0, lo8, _mm512_and_si512(_mm512_srlv_epi16(t0, idx_shift0), bit8), 0xea);
+        const __m512i idx1 = _mm512_ternarylogic_epi32(t1, lo8, _mm512_and_si512(_mm512_srlv_epi16(t1, idx_shift1), bit8), 0xea);
+        const __m512i codes0 = gk_vd_lookup16_512(idx0, codes_iq3s), codes1 = gk_vd_lookup16_512(idx1, codes_iq3s);
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c & 1], c < 2 ? codes0 : codes1), vals);
+            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
+            uint64_t sg;
+            memcpy(&sg, x[i].signs + 8 * c, 8); /* one sign bit per weight, in order */
+            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg), zero, q8);
+            p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
+        }
+        uint32_t sc32;
+        memcpy(&sc32, x[i].scales, 4);
+        const __m512i scb = _mm512_set1_epi64((long long)sc32);
+        const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_a, scb));
+        const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_b, scb));
+        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
+        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = _mm512_reduce_add_ps(acc);
+}
+
+/* IQ2_S: the 1024-entry grid takes 16 vpermi2w per 32 codes, more than loading the entries: the indices
+ * are built with pdep in scalar registers and the entries loaded into vectors (as for IQ1_S/IQ1_M). */
+void gk_vecdot_iq2_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_s *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i sc_ctrl_a = half_scale_ctrl(0), sc_ctrl_b = half_scale_ctrl(8);
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const uint8_t *signs = x[i].qs + GK_QK_K / 8;
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            uint32_t q0, q1;
+            memcpy(&q0, x[i].qs + 8 * c, 4);
+            memcpy(&q1, x[i].qs + 8 * c + 4, 4);
+            /* index of entry l of group g: qs[4g + l] | ((qh[g] >> 2l) & 3) << 8 */
+            const uint64_t a = _pdep_u64(q0, 0x00ff00ff00ff00ffULL) | _pdep_u64(x[i].qh[2 * c], 0x0300030003000300ULL);
+            const uint64_t b = _pdep_u64(q1, 0x00ff00ff00ff00ffULL) | _pdep_u64(x[i].qh[2 * c + 1], 0x0300030003000300ULL);
+            const __m512i w = _mm512_set_epi64((long long)gk_iq2s_grid[b >> 48], (long long)gk_iq2s_grid[(b >> 32) & 0xffff],
+                                               (long long)gk_iq2s_grid[(b >> 16) & 0xffff], (long long)gk_iq2s_grid[b & 0xffff],
+                                               (long long)gk_iq2s_grid[a >> 48], (long long)gk_iq2s_grid[(a >> 32) & 0xffff],
+                                               (long long)gk_iq2s_grid[(a >> 16) & 0xffff], (long long)gk_iq2s_grid[a & 0xffff]);
+            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
+            uint64_t sg;
+            memcpy(&sg, signs + 8 * c, 8);
+            p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg), zero, q8));
+        }
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m512i scb = _mm512_set1_epi64((long long)sc64);
+        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_a, scb)));
+        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_b, scb)));
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = 0.125f * _mm512_reduce_add_ps(acc);
 }

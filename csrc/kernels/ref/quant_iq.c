@@ -5,6 +5,8 @@
 #define iq_nb8 iq_nb8_scalar
 #define iq_nb4 iq_nb4_scalar
 #define iq_nb1 iq_nb1_scalar
+#define iq_trials iq_trials_scalar
+#define iq_sort iq_sort_scalar
 #define iq1s_split iq1s_split_scalar
 #define iq1m_split iq1m_split_scalar
 #include "quant_iq_impl.h"

@@ -34,8 +34,8 @@ static const grid_spec k_specs[GK_IQGRID_COUNT] = {
 /* Static storage for the built data; neighbour lists (size known only after the search) are malloc'ed once. */
 static uint64_t g_grid8_iq2xxs[256], g_grid8_iq2xs[512], g_grid8_iq2s[1024], g_grid8_iq1s[GK_NGRID_IQ1S];
 static uint32_t g_grid4_iq3xxs[256], g_grid4_iq3s[512];
-static int32_t g_map8[4][MAP8_SIZE], g_levels_at8[4][MAP8_SIZE];
-static int32_t g_map4[2][MAP4_SIZE], g_levels_at4[2][MAP4_SIZE];
+static int32_t g_map8[4][MAP8_SIZE];
+static int32_t g_map4[2][MAP4_SIZE];
 static gk_iq_grid g_grids[GK_IQGRID_COUNT];
 static int g_ok[GK_IQGRID_COUNT];
 
@@ -57,11 +57,6 @@ typedef struct {
     size_t len, cap;
 } u16_buf;
 
-typedef struct {
-    uint8_t *data;
-    size_t len, cap;
-} u8_buf;
-
 static int buf_push(u16_buf *b, uint16_t v) {
     if (b->len == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 4096;
@@ -72,21 +67,6 @@ static int buf_push(u16_buf *b, uint16_t v) {
     }
     b->data[b->len++] = v;
     return 0;
-}
-
-/* Appends n zero bytes, returns their offset (or -1). */
-static int64_t buf_grow(u8_buf *b, size_t n) {
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 16384;
-        while (cap < b->len + n) cap *= 2;
-        uint8_t *p = (uint8_t *)realloc(b->data, cap);
-        if (!p) return -1;
-        b->data = p;
-        b->cap = cap;
-    }
-    memset(b->data + b->len, 0, n);
-    b->len += n;
-    return (int64_t)(b->len - n);
 }
 
 /* Whether every level of key is <= max_level (the keys a quantizer can produce). */
@@ -103,7 +83,6 @@ static void build_grid(gk_iq_grid_id id) {
     int8_t *pts = (int8_t *)malloc((size_t)n * 8); /* levels 2*l+1, 8 bytes per point */
     int *d2 = (int *)malloc((size_t)n * sizeof(int));
     u16_buf nb = {NULL, 0, 0};
-    u8_buf lv = {NULL, 0, 0};
     if (!pts || !d2) goto done;
 
     /* Levels: rank of each byte among the grid's distinct byte values. */
@@ -126,7 +105,7 @@ static void build_grid(gk_iq_grid_id id) {
             pts[8 * j + e] = (int8_t)(2 * l + 1);
         }
 
-    int32_t *map, *levels_at;
+    int32_t *map;
     int map_size;
     if (width == 8) {
         uint64_t *g8 = id == GK_IQGRID_IQ2_XXS ? g_grid8_iq2xxs : id == GK_IQGRID_IQ2_XS ? g_grid8_iq2xs
@@ -134,17 +113,15 @@ static void build_grid(gk_iq_grid_id id) {
         memcpy(g8, pts, (size_t)n * 8);
         g_grids[id].grid8 = g8;
         map = g_map8[id - GK_IQGRID_IQ2_XXS];
-        levels_at = g_levels_at8[id - GK_IQGRID_IQ2_XXS];
         map_size = MAP8_SIZE;
     } else {
         uint32_t *g4 = id == GK_IQGRID_IQ3_XXS ? g_grid4_iq3xxs : g_grid4_iq3s;
         for (int j = 0; j < n; ++j) memcpy(g4 + j, pts + 8 * j, 4);
         g_grids[id].grid4 = g4;
         map = g_map4[id - GK_IQGRID_IQ3_XXS];
-        levels_at = g_levels_at4[id - GK_IQGRID_IQ3_XXS];
         map_size = MAP4_SIZE;
     }
-    for (int k = 0; k < map_size; ++k) map[k] = levels_at[k] = -1;
+    for (int k = 0; k < map_size; ++k) map[k] = -1;
     for (int j = 0; j < n; ++j) {
         int key = 0;
         for (int e = 0; e < width; ++e) key |= ((pts[8 * j + e] - 1) / 2) << bits * e;
@@ -177,27 +154,23 @@ static void build_grid(gk_iq_grid_id id) {
         const int count = (int)(nb.len - start - 1);
         nb.data[start] = (uint16_t)count;
         map[key] = -(int32_t)start - 1;
-        /* The transposed copy for the SIMD searches. */
+        /* The transposed copy for the SIMD searches, right after the list (in uint16 slots). */
         const int nchunks = (count + 7) / 8;
-        const int64_t at = buf_grow(&lv, (size_t)nchunks * width * 8);
-        if (at < 0 || at > INT32_MAX) goto done;
+        for (int t = 0; t < nchunks * width * 4; ++t)
+            if (buf_push(&nb, 0)) goto done;
+        uint8_t *lv = (uint8_t *)(nb.data + start + 1 + count);
         for (int t = 0; t < count; ++t) {
             const int j = nb.data[start + 1 + t];
             for (int e = 0; e < width; ++e)
-                lv.data[at + 8 * (width * (t / 8) + e) + t % 8] = (uint8_t)((pts[8 * j + e] - 1) / 2);
+                lv[8 * (width * (t / 8) + e) + t % 8] = (uint8_t)((pts[8 * j + e] - 1) / 2);
         }
-        levels_at[key] = (int32_t)at;
     }
     g_grids[id].map = map;
     g_grids[id].neighbours = nb.data;
-    g_grids[id].nb_levels = lv.data;
-    g_grids[id].nb_levels_at = levels_at;
     g_grids[id].grid_size = n;
     nb.data = NULL;
-    lv.data = NULL;
     g_ok[id] = 1;
 done:
-    free(lv.data);
     free(nb.data);
     free(d2);
     free(pts);

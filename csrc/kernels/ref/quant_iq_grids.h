@@ -27,14 +27,12 @@ typedef struct gk_iq_grid {
     const uint64_t *grid8;
     const uint32_t *grid4;
     /* key -> grid index (>= 0), or -(o+1): neighbours[o] = count, neighbours[o+1 .. o+count] = grid indices,
-     * ordered by distance then index. Keys with a level no quantizer produces are not filled (never read). */
+     * ordered by distance then index, followed (for SIMD searches, 8 neighbours at a time) by their levels
+     * transposed: with lv = (const uint8_t *)(neighbours + o + 1 + count), lv[8*(width*c + e) + lane] is
+     * the level (0..7) of element e of neighbour 8c + lane (0 in the padding lanes past the count).
+     * Keys with a level no quantizer produces are not filled (never read). */
     const int32_t *map;
     const uint16_t *neighbours;
-    /* The same lists for SIMD searches, 8 neighbours at a time: for the off-grid key u, chunk c (neighbours
-     * 8c..8c+7) and element e, nb_levels[nb_levels_at[u] + 8*(width*c + e) + lane] is the level (0..7) of
-     * element e of that neighbour (0 in the padding lanes past the count). */
-    const uint8_t *nb_levels;
-    const int32_t *nb_levels_at;
     int grid_size;
 } gk_iq_grid;
 

@@ -1,9 +1,9 @@
 /* The grid IQ quantizers (IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M), byte-identical to ggml's
  * quantize_<type> (ggml-quants.c) with and without an importance matrix, written once for every tier.
  *
- * The includer defines the search primitives first (iq_nb8, iq_nb4, iq_nb1, iq1s_split, iq1m_split: the
- * scalar ones of quant_iq_scalar.h, or SIMD ones that pick the same winners), then includes this file and
- * wraps the iq_rows_<type> drivers into its gk_quant_<type>_<isa> kernels. static inline only.
+ * The includer defines the search primitives first (iq_nb8, iq_nb4, iq_nb1, iq_trials, iq_sort, iq1s_split,
+ * iq1m_split: the scalar ones of quant_iq_scalar.h, or SIMD ones that pick the same winners), then includes
+ * this file and wraps the iq_rows_<type> drivers into its gk_quant_<type>_<isa> kernels. static inline only.
  *
  * IQ2 types: each group of 8 magnitudes gets levels 0..2 (values 1, 3, 5 times a scale); the level pattern
  * must be a point of the type's grid, so a pattern off the grid is replaced by its best neighbour. A trial
@@ -14,7 +14,9 @@
  * into three groups is found exhaustively, then groups of 8 are snapped to the 2048-point grid.
  *
  * Every float expression keeps ggml's operand order (the build uses -ffp-contract=off): the argmin/argmax
- * decisions, and so the bytes, depend on it. */
+ * decisions, and so the bytes, depend on it. (A ggml built with FMA contraction, e.g. -march=native with
+ * GCC's default -ffp-contract=fast, gives other bytes for IQ2_XXS, IQ2_XS and IQ3_XXS on some inputs; we
+ * match ggml's uncontracted reference, which is what the golden files hold.) */
 #ifndef GK_QUANT_IQ_IMPL_H
 #define GK_QUANT_IQ_IMPL_H
 #include <float.h>
@@ -192,7 +194,7 @@ static inline void store_le16(uint8_t *p, uint16_t v) {
 
 static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl, const float *qwbl, gk_block_iq2_xxs *y) {
     float scales[QK / 32], weight[32], xval[32], waux[32];
-    int8_t L[32], Laux[32];
+    int8_t L[32];
     uint8_t block_signs[4];
     uint32_t q2[2 * (QK / 32)];
     memset(q2, 0, sizeof(q2));
@@ -222,21 +224,8 @@ static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl,
             continue;
         }
         float best = 0;
-        for (int is = -6; is <= 6; ++is) {
-            float id = (5 + is * 0.1f) / eff_max;
-            float this_scale = 1 / id;
-            for (int k = 0; k < 4; ++k) {
-                int u = pattern8(xval + 8 * k, id, Laux + 8 * k);
-                snap8(g, u, xval + 8 * k, waux + 8 * k, this_scale, Laux + 8 * k, NULL);
-            }
-            float sumqx, sumq2;
-            level_sums(32, weight, xval, Laux, &sumqx, &sumq2);
-            if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
-                scale = sumqx / sumq2;
-                best = scale * sumqx;
-                memcpy(L, Laux, 32);
-            }
-        }
+        const iq_trial_spec trials = {8, 2, 2, 32, 5.f, 0.1f, -6, 6, eff_max};
+        iq_trials(g, &trials, weight, waux, xval, &best, &scale, L, NULL);
         if (scale > 0) {
             float id = 1 / scale;
             for (int k = 0; k < 4; ++k) {
@@ -298,27 +287,11 @@ static inline size_t iq_rows_iq2_xxs(const float *x, void *y, int64_t nrows, int
  * returns the sub-block scale (>= 0; signs flipped if ggml's "never happens" negative branch is taken). */
 static inline float search_sub16(const gk_iq_grid *g, const float *weight, const float *waux, const float *xval,
                           float max, int8_t *L, uint8_t *block_signs, int sign_mask) {
-    int8_t Laux[16];
-    int on_grid[2] = {1, 1}, on_grid_aux[2];
+    int on_grid[2] = {1, 1};
     float best = 0;
     float scale = max / 5;
-    for (int is = -9; is <= 9; ++is) {
-        float id = (5 + is * 0.1f) / max;
-        float this_scale = 1 / id;
-        for (int k = 0; k < 2; ++k) {
-            int u = pattern8(xval + 8 * k, id, Laux + 8 * k);
-            snap8(g, u, xval + 8 * k, waux + 8 * k, this_scale, Laux + 8 * k, &on_grid_aux[k]);
-        }
-        float sumqx, sumq2;
-        level_sums(16, weight, xval, Laux, &sumqx, &sumq2);
-        if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
-            scale = sumqx / sumq2;
-            best = scale * sumqx;
-            memcpy(L, Laux, 16);
-            on_grid[0] = on_grid_aux[0];
-            on_grid[1] = on_grid_aux[1];
-        }
-    }
+    const iq_trial_spec trials = {8, 2, 2, 16, 5.f, 0.1f, -9, 9, max};
+    iq_trials(g, &trials, weight, waux, xval, &best, &scale, L, on_grid);
     if ((!on_grid[0] || !on_grid[1]) && scale > 0) {
         float id = 1 / scale;
         for (int k = 0; k < 2; ++k) {
@@ -490,29 +463,12 @@ static inline int pattern4(const float *xval, float id, int8_t *L) {
  * Leaves levels (all on the grid) in L and returns the scale (possibly negative: the caller flips). */
 static inline float search_sub32(const gk_iq_grid *g, const float *weight, const float *waux, const float *xval, float max,
                           int nsteps, float step, int init_on_grid, int redo_all, int8_t *L) {
-    int8_t Laux[32];
-    int on_grid[8], on_grid_aux[8];
+    int on_grid[8];
     float best = 0;
     float scale = max / 15;
     for (int k = 0; k < 8; ++k) on_grid[k] = init_on_grid;
-    for (int is = -nsteps; is <= nsteps; ++is) {
-        float id = (15 + is * step) / max;
-        float this_scale = 1 / id;
-        for (int k = 0; k < 8; ++k) {
-            int u = pattern4(xval + 4 * k, id, Laux + 4 * k);
-            int index = g->map[u];
-            on_grid_aux[k] = index >= 0;
-            if (index < 0) iq_nb4(g, u, xval + 4 * k, waux + 4 * k, this_scale, Laux + 4 * k);
-        }
-        float sumqx, sumq2;
-        level_sums(32, weight, xval, Laux, &sumqx, &sumq2);
-        if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
-            scale = sumqx / sumq2;
-            best = scale * sumqx;
-            memcpy(L, Laux, 32);
-            memcpy(on_grid, on_grid_aux, sizeof(on_grid));
-        }
-    }
+    const iq_trial_spec trials = {4, 3, 7, 32, 15.f, step, -nsteps, nsteps, max};
+    iq_trials(g, &trials, weight, waux, xval, &best, &scale, L, on_grid);
     int n_not_on_grid = 0;
     for (int k = 0; k < 8; ++k) n_not_on_grid += !on_grid[k];
     if (n_not_on_grid > 0 && scale > 0) {
@@ -729,24 +685,6 @@ static inline size_t iq_rows_iq3_s(const float *x, void *y, int64_t nrows, int64
 
 /* ================================================================================================ IQ1 */
 
-typedef struct {
-    float x;
-    int i;
-} sort_pair;
-
-/* Ascending by x, stable (ggml sorts with glibc's qsort, a merge sort for arrays this small). */
-static inline void sort_pairs(sort_pair *p, int n) {
-    for (int a = 1; a < n; ++a) {
-        sort_pair t = p[a];
-        int b = a;
-        while (b > 0 && t.x < p[b - 1].x) {
-            p[b] = p[b - 1];
-            --b;
-        }
-        p[b] = t;
-    }
-}
-
 static inline int pattern_of_iq1(const int8_t *L) {
     int u = 0;
     for (int i = 0; i < 8; ++i) u |= L[i] << 2 * i;
@@ -789,7 +727,7 @@ static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, c
             pairs[j].x = xb[j];
             pairs[j].i = j;
         }
-        sort_pairs(pairs, bs);
+        iq_sort(pairs, bs);
         sumx[0] = sumw[0] = 0;
         for (int j = 0; j < bs; ++j) {
             int i = pairs[j].i;
@@ -894,7 +832,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
     const float x_m[3] = {-1 - GK_IQ1M_DELTA, -GK_IQ1M_DELTA, 1 - GK_IQ1M_DELTA};
     static const uint8_t masks[4] = {0x00, 0x80, 0x08, 0x88};
     const int bs = IQ1M_BLOCK;
-    float scales[QK / IQ1M_BLOCK], weight[IQ1M_BLOCK];
+    float scales[QK / IQ1M_BLOCK], weights[QK]; /* weights kept for the final refit (same values) */
     int8_t L[IQ1M_BLOCK], shifts[QK / IQ1M_BLOCK];
     uint16_t index[IQ1M_BLOCK / 8];
     sort_pair pairs[IQ1M_BLOCK];
@@ -910,6 +848,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
 
     for (int ib = 0; ib < QK / bs; ++ib) {
         const float *xb = xbl + bs * ib;
+        float *weight = weights + bs * ib;
         iq1m_weights(xb, qwbl ? qwbl + bs * ib : NULL, sigma2, weight);
         float max = fabsf(xb[0]);
         for (int i = 1; i < bs; ++i) max = IQ_MAX(max, fabsf(xb[i]));
@@ -922,7 +861,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
             pairs[j].x = xb[j];
             pairs[j].i = j;
         }
-        sort_pairs(pairs, bs);
+        iq_sort(pairs, bs);
         iq1m_sums s;
         s.px[0][0] = s.px[1][0] = 0;
         s.pw[0][0] = s.pw[1][0] = 0;
@@ -1003,7 +942,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
         sc[ib / 4] |= (uint16_t)(l << 3 * (ib % 4));
         y->qh[ib] |= masks[shifts[ib]];
         const float *xb = xbl + bs * ib;
-        iq1m_weights(xb, qwbl ? qwbl + bs * ib : NULL, sigma2, weight);
+        const float *weight = weights + bs * ib;
         for (int k = 0; k < bs / 8; ++k) {
             xx = (k == 0 ? shifts[ib] < 2 : shifts[ib] % 2 == 0) ? x_p : x_m;
             const int8_t *pg = (const int8_t *)(g->grid8 + y->qs[2 * ib + k] + ((y->qh[ib] << (8 - 4 * k)) & 0x700));

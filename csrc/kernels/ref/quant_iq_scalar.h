@@ -1,11 +1,13 @@
 /* The scalar search primitives of the grid IQ quantizers: the hot loops that a SIMD tier may replace
- * (quant_iq_impl.h calls them through the names iq_nb8, iq_nb4, iq_nb1, iq1s_split, iq1m_split).
+ * (quant_iq_impl.h calls them through the names iq_nb8, iq_nb4, iq_nb1, iq_trials, iq_sort,
+ * iq1s_split, iq1m_split).
  * Each is ggml's loop with its exact float operation order; a replacement must pick the same winner.
  * static inline only: included by files of several ISA tiers. */
 #ifndef GK_QUANT_IQ_SCALAR_H
 #define GK_QUANT_IQ_SCALAR_H
 #include <float.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "quant_iq_grids.h"
 
@@ -58,6 +60,25 @@ static inline int iq_nb4_scalar(const gk_iq_grid *g, int u, const float *xval, c
     const int8_t *pg = (const int8_t *)(g->grid4 + index);
     for (int i = 0; i < 4; ++i) L[i] = (int8_t)((pg[i] - 1) / 2);
     return index;
+}
+
+/* IQ1: the sub-block values with their positions, sorted ascending by value, stably (ggml sorts them
+ * with glibc's qsort, a merge sort for arrays this small): ties keep the position order. */
+typedef struct {
+    float x;
+    int i;
+} sort_pair;
+
+static inline void iq_sort_scalar(sort_pair *p, int n) {
+    for (int a = 1; a < n; ++a) {
+        sort_pair t = p[a];
+        int b = a;
+        while (b > 0 && t.x < p[b - 1].x) {
+            p[b] = p[b - 1];
+            --b;
+        }
+        p[b] = t;
+    }
 }
 
 /* The IQ1 neighbour search: the value of level l is xg[l] (ggml's iq1_find_best_neighbour2). */
@@ -173,6 +194,64 @@ static inline void iq1m_split_scalar(const iq1m_sums *s, int bs, iq1_split *r) {
                     r->i1 = i1; r->i2 = i2; r->which = k;
                 }
             }
+        }
+    }
+}
+
+/* The scale trials of the IQ2 / IQ3 quantizers: for is = is_lo..is_hi, inverse scale
+ * id = (base + is*step) / denom, levels clamp(nearest(0.5*(id*x - 1)), 0, maxl) per element, each group of
+ * width levels snapped to the grid (best neighbour at scale 1/id if off the grid); the trial whose levels
+ * give the best sumqx^2/sumq2 (weights w, values 2l+1) replaces *best, *scale, L[0..n) and, if on_grid is
+ * not NULL, on_grid[group] (whether the group's pattern was a grid point). ggml's loops, exactly. */
+typedef struct {
+    int width, bits, maxl, n; /* 8, 2, 2 (IQ2) or 4, 3, 7 (IQ3); n = 16 or 32 elements */
+    float base, step;
+    int is_lo, is_hi;
+    float denom;
+} iq_trial_spec;
+
+static inline int iq_pattern_scalar(const iq_trial_spec *sp, const float *xval, float id, int8_t *L) {
+    int u = 0;
+    for (int i = 0; i < sp->width; ++i) {
+        int l = gk_iq_nearest_int(0.5f * (id * xval[i] - 1));
+        l = l < sp->maxl ? l : sp->maxl;
+        l = l > 0 ? l : 0;
+        L[i] = (int8_t)l;
+        u |= l << sp->bits * i;
+    }
+    return u;
+}
+
+static inline void iq_trials_scalar(const gk_iq_grid *g, const iq_trial_spec *sp, const float *weight,
+                                    const float *waux, const float *xval, float *best, float *scale, int8_t *L,
+                                    int *on_grid) {
+    int8_t Laux[32];
+    int on_grid_aux[8];
+    const int ngroups = sp->n / sp->width;
+    for (int is = sp->is_lo; is <= sp->is_hi; ++is) {
+        float id = (sp->base + is * sp->step) / sp->denom;
+        float this_scale = 1 / id;
+        for (int k = 0; k < ngroups; ++k) {
+            const int o = sp->width * k;
+            const int u = iq_pattern_scalar(sp, xval + o, id, Laux + o);
+            on_grid_aux[k] = g->map[u] >= 0;
+            if (g->map[u] < 0) {
+                if (sp->width == 8) iq_nb8_scalar(g, u, xval + o, waux + o, this_scale, Laux + o);
+                else iq_nb4_scalar(g, u, xval + o, waux + o, this_scale, Laux + o);
+            }
+        }
+        float sumqx = 0, sumq2 = 0;
+        for (int i = 0; i < sp->n; ++i) {
+            float w = weight[i];
+            float q = 2 * Laux[i] + 1;
+            sumqx += w * xval[i] * q;
+            sumq2 += w * q * q;
+        }
+        if (sumq2 > 0 && sumqx * sumqx > *best * sumq2) {
+            *scale = sumqx / sumq2;
+            *best = *scale * sumqx;
+            memcpy(L, Laux, (size_t)sp->n);
+            if (on_grid) memcpy(on_grid, on_grid_aux, sizeof(int) * (size_t)ngroups);
         }
     }
 }

@@ -14,6 +14,11 @@ def main(argv=None) -> int:
     p.add_argument("--no-tensors", action="store_true", help="leave out the tensor list")
     p.add_argument("--full", action="store_true", help="print arrays and long strings in full")
     p.set_defaults(func=_cmd_inspect)
+    p = sub.add_parser("bench", help="measure open / dequantize / quantize / matmul against gguf-py and bandwidth")
+    p.add_argument("--quick", action="store_true", help="small sizes and few repeats (about a minute)")
+    p.add_argument("--only", default=None,
+                   help="comma-separated families to run: open, dequant, quant, matmul (default: all)")
+    p.set_defaults(func=_cmd_bench)
     args = parser.parse_args(argv)
     return args.func(args) or 0
 
@@ -28,6 +33,13 @@ def _cmd_cpu(args) -> int:
 def _cmd_inspect(args) -> int:
     from ._inspect import inspect
     return inspect(args)
+
+
+def _cmd_bench(args) -> int:
+    from .._bench import run
+    families = [f.strip() for f in args.only.split(",")] if args.only else None
+    run(families, quick=args.quick)
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+/* vec_dot of Q1_0 (128 weights of +-d per block) with Q8_0 activations, AVX-512 F/BW: two Q8_0 blocks
+ * (64 activations) per 512-bit vector. The weight bits are a mask register as they are (bit j <->
+ * weight j): the activations are negated where the bit is clear and summed by maddubs + madd.
+ * Q8_0 activations are within [-127, 127], so negating them never overflows. */
+#include <immintrin.h>
+#include <string.h>
+#include "blocks.h"
+
+/* The 64 activations of Q8_0 blocks b and b + 1. */
+static inline __m512i load_q8_0_pair(const gk_block_q8_0 *b) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)b[0].qs)),
+                              _mm256_loadu_si256((const __m256i *)b[1].qs), 1);
+}
+
+void gk_vecdot_q1_0_q8_0_row_avx512(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_q1_0 *x = vx;
+    const gk_block_q8_0 *y = vy;
+    const int64_t nb = n / 128;
+    const __m512i ones = _mm512_set1_epi8(1), ones16 = _mm512_set1_epi16(1), zero = _mm512_setzero_si512();
+    const __m512i lo = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m512i hi = _mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2);
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const gk_block_q8_0 *yb = y + 4 * i;
+        /* d(x) * d(y) of the 4 Q8_0 blocks */
+        const __m128i dh = _mm_setr_epi16((short)yb[0].d, (short)yb[1].d, (short)yb[2].d, (short)yb[3].d, 0, 0, 0, 0);
+        const __m512 d4 = _mm512_castps128_ps512(_mm_mul_ps(_mm_cvtph_ps(dh), _mm_set1_ps(_cvtsh_ss(x[i].d))));
+        for (int h = 0; h < 2; ++h) {
+            uint64_t bits;
+            memcpy(&bits, x[i].qs + 8 * h, 8);
+            const __m512i q8 = load_q8_0_pair(yb + 2 * h);
+            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(~bits), zero, q8);
+            const __m512i p = _mm512_madd_epi16(_mm512_maddubs_epi16(ones, q8s), ones16);
+            acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_permutexvar_ps(h ? hi : lo, d4), acc);
+        }
+    }
+    *s = _mm512_reduce_add_ps(acc);
+}

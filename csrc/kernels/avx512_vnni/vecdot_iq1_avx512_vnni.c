@@ -1,0 +1,133 @@
+/* vec_dot of IQ1_S and IQ1_M (2048-entry grid of 8 weights in {-1, 0, 1}, plus a +-1/8 delta) with Q8_K
+ * activations, AVX-512 + VNNI + VBMI.
+ *
+ * The grid is too large for in-register lookups, and gathers are slow on the CPUs we target: the 11-bit
+ * indices of a block are computed with vector ops and stored, and the grid entries loaded by scalar
+ * loads into vectors. With u = g + 1
+ * (unsigned, for vpdpbusd) the dot of a sub-block is sum(u * q8) - sum(q8); deltas use the activation
+ * sums (bsums). Integer sums are exact; the block's total is scaled once in float. */
+#include "vecdot_simd_avx512_vnni.h"
+#include "blocks.h"
+#include "tables.h"
+
+/* Scale words for packs(p0, p1) / packs(p2, p3) (see the IQ2 kernels): word index stride * g of ls holds
+ * the scale of 32-weight group g. */
+static inline __m512i iq1_scales_for_pack(__m512i ls, int g0, int stride) {
+    const short a = (short)(stride * g0), b = (short)(stride * (g0 + 1)), c = (short)(stride * (g0 + 2)),
+                d = (short)(stride * (g0 + 3));
+    return _mm512_permutexvar_epi16(_mm512_set_epi16(d, d, d, d, b, b, b, b, d, d, d, d, b, b, b, b,
+                                                     c, c, c, c, a, a, a, a, c, c, c, c, a, a, a, a), ls);
+}
+
+/* The grid entries of 8 indices as one vector (64 weights): four 16-bit indices in each of a and b. The
+ * indices are built in scalar registers with pdep (as ggml does): a vector-computed index array read back
+ * by scalar loads stalls on store-to-load forwarding. */
+static inline __m512i iq1_grid8(uint64_t a, uint64_t b) {
+    return _mm512_set_epi64((long long)gk_iq1s_grid[b >> 48], (long long)gk_iq1s_grid[(b >> 32) & 0xffff],
+                            (long long)gk_iq1s_grid[(b >> 16) & 0xffff], (long long)gk_iq1s_grid[b & 0xffff],
+                            (long long)gk_iq1s_grid[a >> 48], (long long)gk_iq1s_grid[(a >> 32) & 0xffff],
+                            (long long)gk_iq1s_grid[(a >> 16) & 0xffff], (long long)gk_iq1s_grid[a & 0xffff]);
+}
+
+/* Four low index bytes spread to the low bytes of 16-bit fields. */
+static inline uint64_t iq1_lo(const uint8_t *qs) {
+    uint32_t q;
+    memcpy(&q, qs, 4);
+    return _pdep_u64(q, 0x00ff00ff00ff00ffULL);
+}
+
+void gk_vecdot_iq1_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq1_s *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    const __m512i ones = _mm512_set1_epi8(1), zero = _mm512_setzero_si512();
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m128i qh = _mm_loadu_si128((const __m128i *)x[i].qh);
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            /* index of entry l of group g: qs[4g + l] | ((qh[g] >> 3l) & 7) << 8 */
+            const uint64_t a = iq1_lo(x[i].qs + 8 * c) | _pdep_u64(x[i].qh[2 * c], 0x0700070007000700ULL);
+            const uint64_t b = iq1_lo(x[i].qs + 8 * c + 4) | _pdep_u64(x[i].qh[2 * c + 1], 0x0700070007000700ULL);
+            const __m512i u = _mm512_add_epi8(iq1_grid8(a, b), ones);
+            p[c] = _mm512_dpbusd_epi32(zero, u, _mm512_loadu_si512(y[i].qs + 64 * c));
+        }
+        /* word g: 8 * ls_g, ls = 2 * ((qh >> 12) & 7) + 1 */
+        const __m128i ls = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(qh, 11), _mm_set1_epi16(14)), _mm_set1_epi16(1));
+        const __m512i ls8 = _mm512_castsi128_si512(_mm_slli_epi16(ls, 3));
+        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), iq1_scales_for_pack(ls8, 0, 1));
+        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), iq1_scales_for_pack(ls8, 4, 1));
+        /* 8 * (sum(g * q8) + delta / 8 * sum(q8)) = 8 * sum(u * q8) + (delta - 8) * sum(q8), per group with ls:
+         * coefficient ls * (delta - 8) for both bsums of group g */
+        const __m128i neg = _mm_srai_epi16(qh, 15);                                  /* delta = -1 */
+        const __m128i f = _mm_sub_epi16(_mm_set1_epi16(-7), _mm_and_si128(neg, _mm_set1_epi16(2)));
+        const __m256i c32 = _mm256_cvtepi16_epi32(_mm_mullo_epi16(ls, f));
+        const __m256i c2 = _mm256_or_si256(_mm256_and_si256(c32, _mm256_set1_epi32(0xffff)), _mm256_slli_epi32(c32, 16));
+        const __m256i bsum = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[i].bsums), c2);
+        sumi = _mm512_add_epi32(sumi, _mm512_zextsi256_si512(bsum));
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = 0.125f * _mm512_reduce_add_ps(acc);
+}
+
+/* multishift control: the low byte of word h gets the 3-bit scale field of 16-weight half-group hmap(h)
+ * of IQ1_M (bits 16 * (hg / 4) + 6 * ((hg / 2) % 2) + 3 * (hg % 2) of the 64-bit scales) */
+static inline __m512i iq1m_scale_ctrl(const int hg_of_word[32]) {
+    uint8_t ctrl[64];
+    for (int w = 0; w < 32; ++w) {
+        const int h = hg_of_word[w];
+        ctrl[2 * w] = ctrl[2 * w + 1] = (uint8_t)(16 * (h / 4) + 6 * ((h / 2) % 2) + 3 * (h % 2));
+    }
+    return _mm512_loadu_si512(ctrl);
+}
+
+/* 2 * (v & 7) + 1 per word */
+static inline __m512i odd3(__m512i v) {
+    return _mm512_ternarylogic_epi32(_mm512_slli_epi16(v, 1), _mm512_set1_epi16(0x0e), _mm512_set1_epi16(1), 0xea);
+}
+
+/* IQ1_M: a scale per 16 weights and a delta per 8. With u = g + 1 and w = 8u + delta + 1 (an unsigned
+ * byte: 8g + delta = w - 9), 8 * dot = sum(ls * w * q8) - 9 * sum(ls * bsum) over the 16-weight halves. */
+void gk_vecdot_iq1_m_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq1_m *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    int pack_a[32], pack_b[32], natural[32];
+    for (int w = 0; w < 32; ++w) {
+        const int m = w / 4, j = m / 2; /* pack layout: words 0-3 of lane j from p[even], 4-7 from p[odd] */
+        pack_a[w] = (m % 2) * 4 + j;
+        pack_b[w] = 8 + (m % 2) * 4 + j;
+        natural[w] = w < 16 ? w : 0;
+    }
+    const __m512i sc_ctrl_a = iq1m_scale_ctrl(pack_a), sc_ctrl_b = iq1m_scale_ctrl(pack_b), sc_ctrl_n = iq1m_scale_ctrl(natural);
+    const __m512i ones = _mm512_set1_epi8(1), zero = _mm512_setzero_si512(), two = _mm512_set1_epi8(2);
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        __m512i p[4];
+        for (int c = 0; c < 4; ++c) {
+            uint32_t h4;
+            memcpy(&h4, x[i].qh + 4 * c, 4);
+            /* index of entry l of group g: qs[4g + l] | (nibble l of qh[2g..2g+1] & 7) << 8 */
+            const uint64_t a = iq1_lo(x[i].qs + 8 * c) | (_pdep_u64(h4 & 0xffff, 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
+            const uint64_t b = iq1_lo(x[i].qs + 8 * c + 4) | (_pdep_u64(h4 >> 16, 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
+            const __m512i u = _mm512_add_epi8(iq1_grid8(a, b), ones);
+            /* delta + 1 = 2 for the entries whose delta bit (bit 3 of their nibble) is clear */
+            const __mmask8 plus = (__mmask8)~_pext_u32(h4, 0x88888888u);
+            const __m512i w = _mm512_add_epi8(_mm512_slli_epi16(u, 3), _mm512_maskz_mov_epi64(plus, two));
+            p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_loadu_si512(y[i].qs + 64 * c));
+        }
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m512i scb = _mm512_set1_epi64((long long)sc64);
+        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), odd3(_mm512_multishift_epi64_epi8(sc_ctrl_a, scb)));
+        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), odd3(_mm512_multishift_epi64_epi8(sc_ctrl_b, scb)));
+        const __m256i ls_n = _mm512_castsi512_si256(odd3(_mm512_multishift_epi64_epi8(sc_ctrl_n, scb)));
+        const __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[i].bsums), ls_n);
+        sumi = _mm512_sub_epi32(sumi, _mm512_zextsi256_si512(_mm256_mullo_epi32(bs, _mm256_set1_epi32(9))));
+        const uint16_t scale = (uint16_t)_pext_u64(sc64, 0xF000F000F000F000ULL);
+        const float d = gk_vd_half(scale) * y[i].d;
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+    }
+    *s = 0.125f * _mm512_reduce_add_ps(acc);
+}
