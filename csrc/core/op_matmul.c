@@ -106,7 +106,11 @@ static void mm_tiled(const mm_job *J, int64_t j0, int64_t j1) {
 static void mm_chunk(void *vctx, int64_t j0, int64_t j1) {
     const mm_job *J = vctx;
     gk_gemm_fn gemm = J->ks->gemm[J->type];
-    if (gemm) /* m = 1 too: a gemm kernel may prepare the activation row once for the whole chunk */
+    /* a few rows of x: the gemm kernel too (it may prepare an activation row once for the whole
+     * chunk), unless vec_dot comes from a higher tier than the gemm (then it is the better kernel) */
+    const int vec_tier = J->ks->served_by[GK_OP_VECDOT][J->type], gemm_tier = J->ks->served_by[GK_OP_GEMM][J->type];
+    if (gemm && J->m < 4 && vec_tier > gemm_tier) gemm = NULL;
+    if (gemm)
         gemm(J->k, J->w + j0 * J->w_stride, J->w_stride, j1 - j0, J->a, J->a_stride, J->m, J->y + j0, J->y_stride);
     else
         mm_tiled(J, j0, j1);
