@@ -7,6 +7,10 @@
 #include <string.h>
 #include "gemm_decode_x86.h"
 
+/* 64-byte aligned allocation (size rounded up to a multiple of 64, as aligned_alloc requires) */
+static inline void *gk_amalloc(size_t size) { return aligned_alloc(64, (size + 63) & ~(size_t)63); }
+
+
 #define TILE 8
 #define XR 4
 #define IB 64
@@ -159,10 +163,10 @@ static void gemm_packed8(decode_fn dec, int nsub, int bl, int act, int has_min, 
     ok = ok && f.xu && f.dx && (!has_min || f.sx);
     for (int64_t ti = 0; ok && ti < kept; ti++) {
         tile8 *t = &tiles[ti];
-        t->wp = aligned_alloc(64, (size_t)(k * TILE));
-        t->scale = aligned_alloc(64, sizeof(float) * (size_t)(nb * TILE));
-        t->wsum = aligned_alloc(64, sizeof(int32_t) * (size_t)(nb * TILE));
-        if (has_min) t->minv = aligned_alloc(64, sizeof(float) * (size_t)(nb * TILE));
+        t->wp = gk_amalloc((size_t)(k * TILE));
+        t->scale = gk_amalloc(sizeof(float) * (size_t)(nb * TILE));
+        t->wsum = gk_amalloc(sizeof(int32_t) * (size_t)(nb * TILE));
+        if (has_min) t->minv = gk_amalloc(sizeof(float) * (size_t)(nb * TILE));
         ok = t->wp && t->scale && t->wsum && (!has_min || t->minv);
     }
     if (!ok) {

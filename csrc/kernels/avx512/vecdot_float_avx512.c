@@ -6,6 +6,10 @@
 #include <string.h>
 #include "fp16.h"
 
+/* 64-byte aligned allocation (size rounded up to a multiple of 64, as aligned_alloc requires) */
+static inline void *gk_amalloc(size_t size) { return aligned_alloc(64, (size + 63) & ~(size_t)63); }
+
+
 #define AI static inline __attribute__((always_inline))
 
 AI __m512 ld_f16(const uint16_t *p) { return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p)); }
@@ -75,7 +79,7 @@ static void gemm_float(row_to_f32 conv, int64_t k, const void *w, size_t w_strid
                        size_t a_stride, size_t a_elem, int64_t m, float *c, int64_t c_stride) {
     float *af = malloc(sizeof(float) * (size_t)(k * m));
     float *tmp = malloc(sizeof(float) * (size_t)k);
-    float *wt = aligned_alloc(64, sizeof(float) * (size_t)(k * FT));
+    float *wt = gk_amalloc(sizeof(float) * (size_t)(k * FT));
     if (!af || !tmp || !wt) {
         for (int64_t i = 0; i < m; i++) for (int64_t j = 0; j < n; j++) c[i * c_stride + j] = __builtin_nanf("");
         free(af); free(tmp); free(wt); return;

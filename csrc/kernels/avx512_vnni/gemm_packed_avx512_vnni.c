@@ -16,6 +16,7 @@
 #include "../avx2/gemm_decode_x86.h"
 #include "gemv_avx512_vnni.h"
 
+
 #define TILE 16   /* weight rows per packed tile (zmm lanes) */
 #define XR 8      /* activation rows per micro-kernel call */
 #define SMALL_M 4 /* below this many rows of x, packing weight tiles costs more than it saves */
@@ -187,10 +188,10 @@ static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, i
     ok = ok && f.xu && f.dx && (!has_min || f.sx);
     for (int64_t ti = 0; ok && ti < kept; ti++) {
         packed_tile *t = &tiles[ti];
-        t->wp = aligned_alloc(64, (size_t)(k * TILE));
-        t->scale = aligned_alloc(64, sizeof(float) * (size_t)(nb * TILE));
-        t->wsum = aligned_alloc(64, sizeof(int32_t) * (size_t)(nb * TILE));
-        if (has_min) t->minv = aligned_alloc(64, sizeof(float) * (size_t)(nb * TILE));
+        t->wp = gk_amalloc((size_t)(k * TILE));
+        t->scale = gk_amalloc(sizeof(float) * (size_t)(nb * TILE));
+        t->wsum = gk_amalloc(sizeof(int32_t) * (size_t)(nb * TILE));
+        if (has_min) t->minv = gk_amalloc(sizeof(float) * (size_t)(nb * TILE));
         ok = t->wp && t->scale && t->wsum && (!has_min || t->minv);
     }
     if (!ok) {

@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include "../avx2/x86_dot.h"
 
+/* 64-byte aligned allocation (size rounded up to a multiple of 64, as aligned_alloc requires) */
+static inline void *gk_amalloc(size_t size) { return aligned_alloc(64, (size + 63) & ~(size_t)63); }
+
+
 typedef struct {
     uint8_t *yq;  /* nb * 32 bytes, pairs of blocks in the decoder's order */
     float *dy;    /* nb: activation scale */
@@ -16,7 +20,7 @@ typedef struct {
 /* pair layout "nib": [b 0..15, b+1 0..15, b 16..31, b+1 16..31] (what nibble decoding yields);
  * "flat": [b 0..31, b+1 0..31]. The last block of an odd count is stored flat. */
 static int gemv_prepare(const void *a, int64_t nb, int act_q8_1, int nib, gemv_act *g) {
-    g->yq = aligned_alloc(64, (size_t)(nb * 32 + 64));
+    g->yq = gk_amalloc((size_t)(nb * 32 + 64));
     g->dy = malloc(sizeof(float) * (size_t)(nb + 8));
     g->cy = malloc(sizeof(float) * (size_t)(nb + 8));
     if (!g->yq || !g->dy || !g->cy) return -1;
