@@ -118,7 +118,7 @@ static void mm_chunk(void *vctx, int64_t j0, int64_t j1) {
 
 /* Float activations: dequantize FLOAT_TILE weight rows into a per-call buffer, then the tier's F32
  * kernels (vec_dot for m = 1, gemm otherwise) against the float rows of x. */
-#define FLOAT_TILE 8
+#define FLOAT_TILE 16
 static void mm_float_chunk(void *vctx, int64_t j0, int64_t j1) {
     const mm_job *J = vctx;
     gk_dequant_fn dq = J->ks->dequant[J->type];

@@ -77,15 +77,20 @@ static void bf16_row_v(const void *row, float *f, int64_t k) { bf16_row(row, f, 
 
 static void gemm_float(row_to_f32 conv, int64_t k, const void *w, size_t w_stride, int64_t n, const void *a,
                        size_t a_stride, size_t a_elem, int64_t m, float *c, int64_t c_stride) {
-    float *af = malloc(sizeof(float) * (size_t)(k * m));
+    /* float activations are used in place; halves are converted once per call */
+    const int direct = conv == f32_row;
+    float *af = direct ? NULL : malloc(sizeof(float) * (size_t)(k * m));
     float *tmp = malloc(sizeof(float) * (size_t)k);
     float *wt = gk_amalloc(sizeof(float) * (size_t)(k * FT));
-    if (!af || !tmp || !wt) {
+    if ((!direct && !af) || !tmp || !wt) {
         for (int64_t i = 0; i < m; i++) for (int64_t j = 0; j < n; j++) c[i * c_stride + j] = __builtin_nanf("");
         free(af); free(tmp); free(wt); return;
     }
     (void)a_elem;
-    for (int64_t i = 0; i < m; i++) conv((const char *)a + i * a_stride, af + i * k, k);
+    const float *xbase = direct ? (const float *)a : af;
+    const int64_t ldx = direct ? (int64_t)(a_stride / sizeof(float)) : k;
+    if (!direct)
+        for (int64_t i = 0; i < m; i++) conv((const char *)a + i * a_stride, af + i * k, k);
     for (int64_t jt = 0; jt < n; jt += FT) {
         const int rows = n - jt < FT ? (int)(n - jt) : FT;
         for (int r = 0; r < FT; r++) {
@@ -97,7 +102,7 @@ static void gemm_float(row_to_f32 conv, int64_t k, const void *w, size_t w_strid
         for (int64_t i = 0; i < m; i += FXR) {
             const int R = m - i >= FXR ? FXR : (int)(m - i);
             const float *xr[FXR];
-            for (int r = 0; r < FXR; r++) xr[r] = af + (i + (r < R ? r : 0)) * k;
+            for (int r = 0; r < FXR; r++) xr[r] = xbase + (i + (r < R ? r : 0)) * ldx;
             __m512 o[FXR] = {0};
             switch (R) {
             case 8: fmicro(wt, k, xr, 8, o); break;
