@@ -1,4 +1,4 @@
-/* vec_dot of the IQ2/IQ3/IQ1 grid types with Q8_K activations, AVX2.
+/* vec_dot of the IQ2_XXS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S and IQ1_M grid types with Q8_K activations, AVX2.
  *
  * Grid entries are loaded with scalar loads (gathers are slower on the CPUs we target); signs come from the
  * 64-bit sign-mask table gk_ksigns64 (0xff where the weight is negative) or from bit masks, and are applied
@@ -31,34 +31,6 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const 
             const __m256i q = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
             const __m256i dot = _mm256_maddubs_epi16(grid, q);
             sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)(2 * (a >> 28) + 1))));
-        }
-        const float d = gk_vd_half(x[i].d) * y[i].d;
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-    }
-    *s = 0.125f * gk_vd_hsum_ps(acc);
-}
-
-void gk_vecdot_iq2_xs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
-    const gk_block_iq2_xs *x = vx;
-    const gk_block_q8_K *y = vy;
-    const int64_t nb = n / GK_QK_K;
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < nb; ++i) {
-        const uint16_t *q2 = x[i].qs;
-        const int8_t *q8 = y[i].qs;
-        __m256i sumi = _mm256_setzero_si256();
-        for (int ib = 0; ib < 8; ++ib) {
-            const uint64_t w = gk_vd_load64(q2 + 4 * ib);
-            const uint32_t w0 = (uint32_t)w & 0xffff, w1 = (uint32_t)(w >> 16) & 0xffff;
-            const uint32_t w2 = (uint32_t)(w >> 32) & 0xffff, w3 = (uint32_t)(w >> 48);
-            const __m256i grid = gk_vd_set4(gk_iq2xs_grid[w0 & 511], gk_iq2xs_grid[w1 & 511],
-                                            gk_iq2xs_grid[w2 & 511], gk_iq2xs_grid[w3 & 511]);
-            const __m256i sign = gk_vd_set4(gk_ksigns64[w0 >> 9], gk_ksigns64[w1 >> 9],
-                                            gk_ksigns64[w2 >> 9], gk_ksigns64[w3 >> 9]);
-            const __m256i q = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
-            const __m256i dot = _mm256_maddubs_epi16(grid, q);
-            const int sc = x[i].scales[ib];
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(2 * (sc & 15) + 1, 2 * (sc >> 4) + 1)));
         }
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
