@@ -35,5 +35,4 @@ static inline __m256i gk_vd_bits_to_bytes(uint32_t w) {
     return _mm256_cmpeq_epi8(_mm256_and_si256(v, bit), bit);
 }
 
-
 #endif
