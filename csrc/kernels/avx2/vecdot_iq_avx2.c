@@ -161,37 +161,41 @@ void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
     const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
-    const __m256i hshuf = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                           1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
-    const __m256i hbit = _mm256_setr_epi8(8, 8, 8, 8, 8, 8, 8, 8, -128, -128, -128, -128, -128, -128, -128, -128,
-                                          8, 8, 8, 8, 8, 8, 8, 8, -128, -128, -128, -128, -128, -128, -128, -128);
+    /* per lane: replicate word 0 (low lane) or word 1 (high lane) of a broadcast dword */
+    const __m256i pick = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+                                          2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
-        uint16_t sc[4];
-        memcpy(sc, x[i].scales, 8);
-        const uint16_t scale = (uint16_t)((sc[0] >> 12) | ((sc[1] >> 8) & 0x00f0) | ((sc[2] >> 4) & 0x0f00) | (sc[3] & 0xf000));
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        /* the 16 3-bit half-group scales in order (bits 3h..3h+2), then as 16 words 2 * f + 1 */
+        const uint64_t f = _pext_u64(sc64, 0x0FFF0FFF0FFF0FFFULL);
+        const __m256i ls16 = _mm256_or_si256(_mm256_slli_epi16(_mm256_setr_epi64x(
+            (long long)_pdep_u64(f, 0x0007000700070007ULL), (long long)_pdep_u64(f >> 12, 0x0007000700070007ULL),
+            (long long)_pdep_u64(f >> 24, 0x0007000700070007ULL), (long long)_pdep_u64(f >> 36, 0x0007000700070007ULL)), 1), _mm256_set1_epi16(1));
         __m256i sumi = _mm256_setzero_si256();
-        int32_t sumb = 0;
         for (int ib = 0; ib < 8; ++ib) {
-            const uint32_t h0 = x[i].qh[2 * ib], h1 = x[i].qh[2 * ib + 1];
+            uint32_t h;
+            memcpy(&h, x[i].qh + 2 * ib, 2);
+            h &= 0xffff;
             /* index l: qs[4 ib + l] | (nibble l of qh & 7) << 8, four 16-bit fields built with pdep */
             const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) |
-                               (_pdep_u64(h0 | (h1 << 8), 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
+                               (_pdep_u64(h, 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
             const __m256i grid = gk_vd_set4(gk_iq1s_grid[a & 0xffff], gk_iq1s_grid[(a >> 16) & 0xffff],
                                             gk_iq1s_grid[(a >> 32) & 0xffff], gk_iq1s_grid[a >> 48]);
-            /* delta + 1: 2 where the delta bit is clear, 0 where set */
-            const __m256i hb = _mm256_shuffle_epi8(_mm256_set1_epi16((short)(h0 | (h1 << 8))), hshuf);
-            const __m256i dp1 = _mm256_andnot_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hb, hbit), hbit), two);
+            /* delta + 1 per 8 weights: 0 where the delta bit (bit 3 of the nibble) is set, else 2 */
+            const uint32_t neg = (uint32_t)_pdep_u32(_pext_u32(h, 0x8888), 0x01010101u) * 0xffu;
+            const __m256i dp1 = _mm256_andnot_si256(_mm256_cvtepi8_epi64(_mm_cvtsi32_si128((int)neg)), two);
             const __m256i w = _mm256_add_epi8(_mm256_slli_epi16(_mm256_add_epi8(grid, one), 3), dp1);
             const __m256i dot = _mm256_maddubs_epi16(w, _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
-            const int s16 = sc[ib / 2] >> (6 * (ib & 1));
-            const int ls1 = 2 * (s16 & 7) + 1, ls2 = 2 * ((s16 >> 3) & 7) + 1;
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(ls1, ls2)));
-            sumb += ls1 * y[i].bsums[2 * ib] + ls2 * y[i].bsums[2 * ib + 1];
+            const __m256i sc = _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(ls16, _mm256_set1_epi32(ib)), pick);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, sc));
         }
-        sumi = _mm256_sub_epi32(sumi, _mm256_setr_epi32(9 * sumb, 0, 0, 0, 0, 0, 0, 0));
-        const float d = gk_vd_half(scale) * y[i].d;
+        /* minus 9 * sum(ls * bsum) over the 16 halves */
+        const __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[i].bsums), ls16);
+        sumi = _mm256_sub_epi32(sumi, _mm256_add_epi32(bs, _mm256_slli_epi32(bs, 3)));
+        const float d = gk_vd_half((uint16_t)_pext_u64(sc64, 0xF000F000F000F000ULL)) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
     *s = 0.125f * gk_vd_hsum_ps(acc);
