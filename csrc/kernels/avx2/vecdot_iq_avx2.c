@@ -131,8 +131,12 @@ void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
+        const __m128i qh = _mm_loadu_si128((const __m128i *)x[i].qh);
+        /* ls = 2 * ((qh >> 12) & 7) + 1 per group; dword g = 8 * ls in both words (madd weights) */
+        const __m128i ls = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(qh, 11), _mm_set1_epi16(14)), _mm_set1_epi16(1));
+        const __m256i l32 = _mm256_cvtepu16_epi32(_mm_slli_epi16(ls, 3));
+        const __m256i ls8 = _mm256_or_si256(l32, _mm256_slli_epi32(l32, 16));
         __m256i sumi = _mm256_setzero_si256();
-        int32_t sumd = 0;
         for (int ib = 0; ib < 8; ++ib) {
             const uint32_t h = x[i].qh[ib];
             /* index l: qs[4 ib + l] | ((h >> 3l) & 7) << 8, four 16-bit fields built with pdep */
@@ -141,12 +145,13 @@ void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
                                             gk_iq1s_grid[(a >> 32) & 0xffff], gk_iq1s_grid[a >> 48]);
             const __m256i dot = _mm256_maddubs_epi16(_mm256_add_epi8(grid, one),
                                                      _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
-            const int ls = 2 * ((h >> 12) & 7) + 1;
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)(8 * ls))));
-            const int delta = (h & 0x8000) ? -1 : 1;
-            sumd += ls * (delta - 8) * (y[i].bsums[2 * ib] + y[i].bsums[2 * ib + 1]);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_permutevar8x32_epi32(ls8, _mm256_set1_epi32(ib))));
         }
-        sumi = _mm256_add_epi32(sumi, _mm256_setr_epi32(sumd, 0, 0, 0, 0, 0, 0, 0));
+        /* plus ls * (delta - 8) * (both bsums of the group) */
+        const __m128i f = _mm_sub_epi16(_mm_set1_epi16(-7), _mm_and_si128(_mm_srai_epi16(qh, 15), _mm_set1_epi16(2)));
+        const __m256i c32 = _mm256_cvtepi16_epi32(_mm_mullo_epi16(ls, f));
+        const __m256i c2 = _mm256_or_si256(_mm256_and_si256(c32, _mm256_set1_epi32(0xffff)), _mm256_slli_epi32(c32, 16));
+        sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[i].bsums), c2));
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
