@@ -38,25 +38,41 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const 
     *s = 0.125f * gk_vd_hsum_ps(acc);
 }
 
+/* 16 4-bit fields of v (bits 4h..4h+3) as 16-bit words 2 * f + 1, in order */
+static inline __m256i odd_nibbles16(uint64_t v) {
+    const __m256i f = _mm256_setr_epi64x((long long)_pdep_u64(v, 0x000F000F000F000FULL), (long long)_pdep_u64(v >> 16, 0x000F000F000F000FULL),
+                                         (long long)_pdep_u64(v >> 32, 0x000F000F000F000FULL), (long long)_pdep_u64(v >> 48, 0x000F000F000F000FULL));
+    return _mm256_or_si256(_mm256_slli_epi16(f, 1), _mm256_set1_epi16(1));
+}
+
+/* madd weights of 32-weight group g from 16 per-16-weight words: word 2g in the low lane, 2g + 1 in the high */
+static inline __m256i pair_scales(__m256i ls16, int g) {
+    const __m256i pick = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+                                          2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
+    return _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(ls16, _mm256_set1_epi32(g)), pick);
+}
+
 void gk_vecdot_iq2_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
-        const uint8_t *qs = x[i].qs, *signs = x[i].qs + GK_QK_K / 8;
+        const uint8_t *signs = x[i].qs + GK_QK_K / 8;
         const int8_t *q8 = y[i].qs;
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m256i ls16 = odd_nibbles16(sc64);
         __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
-            const uint32_t h = x[i].qh[ib];
-            const uint8_t *q = qs + 4 * ib;
-            const __m256i grid = gk_vd_set4(gk_iq2s_grid[q[0] | ((h << 8) & 0x300)], gk_iq2s_grid[q[1] | ((h << 6) & 0x300)],
-                                            gk_iq2s_grid[q[2] | ((h << 4) & 0x300)], gk_iq2s_grid[q[3] | ((h << 2) & 0x300)]);
+            /* index l: qs[4 ib + l] | ((qh >> 2l) & 3) << 8, four 16-bit fields built with pdep */
+            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) |
+                               _pdep_u64(x[i].qh[ib], 0x0300030003000300ULL);
+            const __m256i grid = gk_vd_set4(gk_iq2s_grid[a & 0xffff], gk_iq2s_grid[(a >> 16) & 0xffff],
+                                            gk_iq2s_grid[(a >> 32) & 0xffff], gk_iq2s_grid[a >> 48]);
             const __m256i sign = gk_vd_bits_to_bytes(gk_vd_load32(signs + 4 * ib));
             const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
-            const __m256i dot = _mm256_maddubs_epi16(grid, qa);
-            const int sc = x[i].scales[ib];
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(2 * (sc & 15) + 1, 2 * (sc >> 4) + 1)));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(grid, qa), pair_scales(ls16, ib)));
         }
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
