@@ -115,20 +115,26 @@ void gk_vecdot_iq3_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
+        uint32_t sc32;
+        memcpy(&sc32, x[i].scales, 4);
+        /* dword g: the scale 2 * nibble g + 1 of group g in both words (madd weights) */
+        const __m256i l32 = _mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int)sc32),
+                                            _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)), _mm256_set1_epi32(15)), 1), _mm256_set1_epi32(1));
+        const __m256i ls = _mm256_or_si256(l32, _mm256_slli_epi32(l32, 16));
         __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
-            const uint8_t *q = x[i].qs + 8 * ib;
             const uint32_t h = x[i].qh[ib];
+            /* index j: qs[8 ib + j] | ((h >> j) & 1) << 8, as two sets of four 16-bit fields */
+            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 8 * ib), 0x00ff00ff00ff00ffULL) | _pdep_u64(h, 0x0100010001000100ULL);
+            const uint64_t b = _pdep_u64(gk_vd_load32(x[i].qs + 8 * ib + 4), 0x00ff00ff00ff00ffULL) | _pdep_u64(h >> 4, 0x0100010001000100ULL);
             const __m256i grid = _mm256_setr_epi32(
-                (int)gk_iq3s_grid[q[0] | ((h << 8) & 256)], (int)gk_iq3s_grid[q[1] | ((h << 7) & 256)],
-                (int)gk_iq3s_grid[q[2] | ((h << 6) & 256)], (int)gk_iq3s_grid[q[3] | ((h << 5) & 256)],
-                (int)gk_iq3s_grid[q[4] | ((h << 4) & 256)], (int)gk_iq3s_grid[q[5] | ((h << 3) & 256)],
-                (int)gk_iq3s_grid[q[6] | ((h << 2) & 256)], (int)gk_iq3s_grid[q[7] | ((h << 1) & 256)]);
+                (int)gk_iq3s_grid[a & 0xffff], (int)gk_iq3s_grid[(a >> 16) & 0xffff], (int)gk_iq3s_grid[(a >> 32) & 0xffff],
+                (int)gk_iq3s_grid[a >> 48], (int)gk_iq3s_grid[b & 0xffff], (int)gk_iq3s_grid[(b >> 16) & 0xffff],
+                (int)gk_iq3s_grid[(b >> 32) & 0xffff], (int)gk_iq3s_grid[b >> 48]);
             const __m256i sign = gk_vd_bits_to_bytes(gk_vd_load32(x[i].signs + 4 * ib));
             const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
-            const __m256i dot = _mm256_maddubs_epi16(grid, qa);
-            const int ls = 2 * ((x[i].scales[ib / 2] >> (4 * (ib & 1))) & 15) + 1;
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)ls)));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(grid, qa),
+                                                            _mm256_permutevar8x32_epi32(ls, _mm256_set1_epi32(ib))));
         }
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
