@@ -1,17 +1,14 @@
 /* vec_dot of the IQ2_XXS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S and IQ1_M grid types with Q8_K activations, AVX2.
  *
- * Grid entries are loaded with scalar loads (gathers are slower on the CPUs we target); signs come from the
- * 64-bit sign-mask table gk_ksigns64 (0xff where the weight is negative) or from bit masks, and are applied
- * to the activations, so maddubs can multiply the unsigned grid bytes with signed activation bytes.
+ * Grid entries are loaded with scalar loads (gathers are slower on the CPUs we target), their indices
+ * built four at a time with pdep; signs come from the 64-bit sign-mask table gk_ksigns64 (0xff where the
+ * weight is negative) or from bit masks, and are applied to the activations, so maddubs can multiply the
+ * unsigned grid bytes with signed activation bytes. Scales are decoded once per block into a vector and
+ * picked per 32 weights with a permute (scalar decoding per group cost more than the dot products).
  * Q8_K activations are within [-127, 127], so flipping their sign never overflows. */
 #include "vecdot_simd_avx2.h"
 #include "blocks.h"
 #include "tables.h"
-
-/* madd weights: 16-bit lanes 0..7 scaled by lo, 8..15 by hi (one scale per 16 weights). */
-static inline __m256i scale2(int lo, int hi) {
-    return _mm256_set_m128i(_mm_set1_epi16((short)hi), _mm_set1_epi16((short)lo));
-}
 
 void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xxs *x = vx;
