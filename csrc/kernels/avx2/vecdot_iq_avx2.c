@@ -1,4 +1,4 @@
-/* vec_dot of the IQ2_XXS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S and IQ1_M grid types with Q8_K activations, AVX2.
+/* vec_dot of the IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S and IQ1_M grid types with Q8_K activations, AVX2.
  *
  * Grid entries are loaded with scalar loads (gathers are slower on the CPUs we target), their indices
  * built four at a time with pdep; signs come from the 64-bit sign-mask table gk_ksigns64 (0xff where the
@@ -68,6 +68,34 @@ void gk_vecdot_iq2_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
             const __m256i grid = gk_vd_set4(gk_iq2s_grid[a & 0xffff], gk_iq2s_grid[(a >> 16) & 0xffff],
                                             gk_iq2s_grid[(a >> 32) & 0xffff], gk_iq2s_grid[a >> 48]);
             const __m256i sign = gk_vd_bits_to_bytes(gk_vd_load32(signs + 4 * ib));
+            const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(grid, qa), pair_scales(ls16, ib)));
+        }
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = 0.125f * gk_vd_hsum_ps(acc);
+}
+
+void gk_vecdot_iq2_xs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_xs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const int8_t *q8 = y[i].qs;
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m256i ls16 = odd_nibbles16(sc64);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ++ib) {
+            uint64_t w;
+            memcpy(&w, x[i].qs + 4 * ib, 8);
+            /* each 16-bit word: grid index (9 bits), sign index (7 bits) */
+            const __m256i grid = gk_vd_set4(gk_iq2xs_grid[w & 511], gk_iq2xs_grid[(w >> 16) & 511],
+                                            gk_iq2xs_grid[(w >> 32) & 511], gk_iq2xs_grid[(w >> 48) & 511]);
+            const __m256i sign = gk_vd_set4(gk_ksigns64[(w >> 9) & 127], gk_ksigns64[(w >> 25) & 127],
+                                            gk_ksigns64[(w >> 41) & 127], gk_ksigns64[w >> 57]);
             const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
             sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(grid, qa), pair_scales(ls16, ib)));
         }
