@@ -3,7 +3,11 @@
 ggml's shape of work: one activation row against 8192 weight rows of 4096 (the golden rows of each type
 tiled), through ``matmul`` with m = 1 (one vec_dot per weight row; the activation row is quantized once).
 Prints GB/s of weight bytes per tier, best of --reps runs, next to ggml's figure on this machine kind
-(/work/shared/baselines/ggml-cpu.md). Usage: python benchmarks/quick_vecdot_simd.py [--reps 5] [TYPE ...]
+(/work/shared/baselines/ggml-cpu.md, measured on an idle machine: compare ratios, the machine is shared).
+Note: matmul with m = 1 runs the tier's gemm kernel when it has one, and the x86 gemm kernels hand m = 1
+to the vec_dot of the tier they were compiled for; the avx512 tier has no gemm for these types and
+inherits avx2's, so its column shows the avx2 vec_dot, not the avx512 one.
+Usage: python benchmarks/quick_vecdot_simd.py [--reps 5] [TYPE ...]
 """
 import argparse
 import pathlib

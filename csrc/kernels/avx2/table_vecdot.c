@@ -40,6 +40,8 @@ void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *x, const voi
 void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_nvfp4_q8_0_row_avx2(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q1_0_q8_0_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq3_xxs_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_xs_q8_K_row_avx2(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_avx2[GK_TYPE_COUNT] = {
     [GK_TYPE_F32] = gk_vecdot_f32_f32_avx2,
@@ -79,4 +81,6 @@ const gk_vecdot_fn gk_vecdot_table_avx2[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_row_avx2,
     [GK_TYPE_NVFP4] = gk_vecdot_nvfp4_q8_0_row_avx2,
     [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_row_avx2,
+    [GK_TYPE_IQ3_XXS] = gk_vecdot_iq3_xxs_q8_K_row_avx2,
+    [GK_TYPE_IQ2_XS] = gk_vecdot_iq2_xs_q8_K_row_avx2,
 };

@@ -1,17 +1,14 @@
-/* vec_dot of the IQ2/IQ3/IQ1 grid types with Q8_K activations, AVX2.
+/* vec_dot of the IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ1_S and IQ1_M grid types with Q8_K activations, AVX2.
  *
- * Grid entries are loaded with scalar loads (gathers are slower on the CPUs we target); signs come from the
- * 64-bit sign-mask table gk_ksigns64 (0xff where the weight is negative) or from bit masks, and are applied
- * to the activations, so maddubs can multiply the unsigned grid bytes with signed activation bytes.
+ * Grid entries are loaded with scalar loads (gathers are slower on the CPUs we target), their indices
+ * built four at a time with pdep; signs come from the 64-bit sign-mask table gk_ksigns64 (0xff where the
+ * weight is negative) or from bit masks, and are applied to the activations, so maddubs can multiply the
+ * unsigned grid bytes with signed activation bytes. Scales are decoded once per block into a vector and
+ * picked per 32 weights with a permute (scalar decoding per group cost more than the dot products).
  * Q8_K activations are within [-127, 127], so flipping their sign never overflows. */
 #include "vecdot_simd_avx2.h"
 #include "blocks.h"
 #include "tables.h"
-
-/* madd weights: 16-bit lanes 0..7 scaled by lo, 8..15 by hi (one scale per 16 weights). */
-static inline __m256i scale2(int lo, int hi) {
-    return _mm256_set_m128i(_mm_set1_epi16((short)hi), _mm_set1_epi16((short)lo));
-}
 
 void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xxs *x = vx;
@@ -38,32 +35,18 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const 
     *s = 0.125f * gk_vd_hsum_ps(acc);
 }
 
-void gk_vecdot_iq2_xs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
-    const gk_block_iq2_xs *x = vx;
-    const gk_block_q8_K *y = vy;
-    const int64_t nb = n / GK_QK_K;
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < nb; ++i) {
-        const uint16_t *q2 = x[i].qs;
-        const int8_t *q8 = y[i].qs;
-        __m256i sumi = _mm256_setzero_si256();
-        for (int ib = 0; ib < 8; ++ib) {
-            const uint64_t w = gk_vd_load64(q2 + 4 * ib);
-            const uint32_t w0 = (uint32_t)w & 0xffff, w1 = (uint32_t)(w >> 16) & 0xffff;
-            const uint32_t w2 = (uint32_t)(w >> 32) & 0xffff, w3 = (uint32_t)(w >> 48);
-            const __m256i grid = gk_vd_set4(gk_iq2xs_grid[w0 & 511], gk_iq2xs_grid[w1 & 511],
-                                            gk_iq2xs_grid[w2 & 511], gk_iq2xs_grid[w3 & 511]);
-            const __m256i sign = gk_vd_set4(gk_ksigns64[w0 >> 9], gk_ksigns64[w1 >> 9],
-                                            gk_ksigns64[w2 >> 9], gk_ksigns64[w3 >> 9]);
-            const __m256i q = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
-            const __m256i dot = _mm256_maddubs_epi16(grid, q);
-            const int sc = x[i].scales[ib];
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(2 * (sc & 15) + 1, 2 * (sc >> 4) + 1)));
-        }
-        const float d = gk_vd_half(x[i].d) * y[i].d;
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-    }
-    *s = 0.125f * gk_vd_hsum_ps(acc);
+/* 16 4-bit fields of v (bits 4h..4h+3) as 16-bit words 2 * f + 1, in order */
+static inline __m256i odd_nibbles16(uint64_t v) {
+    const __m256i f = _mm256_setr_epi64x((long long)_pdep_u64(v, 0x000F000F000F000FULL), (long long)_pdep_u64(v >> 16, 0x000F000F000F000FULL),
+                                         (long long)_pdep_u64(v >> 32, 0x000F000F000F000FULL), (long long)_pdep_u64(v >> 48, 0x000F000F000F000FULL));
+    return _mm256_or_si256(_mm256_slli_epi16(f, 1), _mm256_set1_epi16(1));
+}
+
+/* madd weights of 32-weight group g from 16 per-16-weight words: word 2g in the low lane, 2g + 1 in the high */
+static inline __m256i pair_scales(__m256i ls16, int g) {
+    const __m256i pick = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+                                          2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
+    return _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(ls16, _mm256_set1_epi32(g)), pick);
 }
 
 void gk_vecdot_iq2_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
@@ -72,19 +55,49 @@ void gk_vecdot_iq2_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
     const int64_t nb = n / GK_QK_K;
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
-        const uint8_t *qs = x[i].qs, *signs = x[i].qs + GK_QK_K / 8;
+        const uint8_t *signs = x[i].qs + GK_QK_K / 8;
         const int8_t *q8 = y[i].qs;
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m256i ls16 = odd_nibbles16(sc64);
         __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
-            const uint32_t h = x[i].qh[ib];
-            const uint8_t *q = qs + 4 * ib;
-            const __m256i grid = gk_vd_set4(gk_iq2s_grid[q[0] | ((h << 8) & 0x300)], gk_iq2s_grid[q[1] | ((h << 6) & 0x300)],
-                                            gk_iq2s_grid[q[2] | ((h << 4) & 0x300)], gk_iq2s_grid[q[3] | ((h << 2) & 0x300)]);
+            /* index l: qs[4 ib + l] | ((qh >> 2l) & 3) << 8, four 16-bit fields built with pdep */
+            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) |
+                               _pdep_u64(x[i].qh[ib], 0x0300030003000300ULL);
+            const __m256i grid = gk_vd_set4(gk_iq2s_grid[a & 0xffff], gk_iq2s_grid[(a >> 16) & 0xffff],
+                                            gk_iq2s_grid[(a >> 32) & 0xffff], gk_iq2s_grid[a >> 48]);
             const __m256i sign = gk_vd_bits_to_bytes(gk_vd_load32(signs + 4 * ib));
             const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
-            const __m256i dot = _mm256_maddubs_epi16(grid, qa);
-            const int sc = x[i].scales[ib];
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(2 * (sc & 15) + 1, 2 * (sc >> 4) + 1)));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(grid, qa), pair_scales(ls16, ib)));
+        }
+        const float d = gk_vd_half(x[i].d) * y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    *s = 0.125f * gk_vd_hsum_ps(acc);
+}
+
+void gk_vecdot_iq2_xs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq2_xs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const int8_t *q8 = y[i].qs;
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        const __m256i ls16 = odd_nibbles16(sc64);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ++ib) {
+            uint64_t w;
+            memcpy(&w, x[i].qs + 4 * ib, 8);
+            /* each 16-bit word: grid index (9 bits), sign index (7 bits) */
+            const __m256i grid = gk_vd_set4(gk_iq2xs_grid[w & 511], gk_iq2xs_grid[(w >> 16) & 511],
+                                            gk_iq2xs_grid[(w >> 32) & 511], gk_iq2xs_grid[(w >> 48) & 511]);
+            const __m256i sign = gk_vd_set4(gk_ksigns64[(w >> 9) & 127], gk_ksigns64[(w >> 25) & 127],
+                                            gk_ksigns64[(w >> 41) & 127], gk_ksigns64[w >> 57]);
+            const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(grid, qa), pair_scales(ls16, ib)));
         }
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
@@ -127,20 +140,26 @@ void gk_vecdot_iq3_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
+        uint32_t sc32;
+        memcpy(&sc32, x[i].scales, 4);
+        /* dword g: the scale 2 * nibble g + 1 of group g in both words (madd weights) */
+        const __m256i l32 = _mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int)sc32),
+                                            _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)), _mm256_set1_epi32(15)), 1), _mm256_set1_epi32(1));
+        const __m256i ls = _mm256_or_si256(l32, _mm256_slli_epi32(l32, 16));
         __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
-            const uint8_t *q = x[i].qs + 8 * ib;
             const uint32_t h = x[i].qh[ib];
+            /* index j: qs[8 ib + j] | ((h >> j) & 1) << 8, as two sets of four 16-bit fields */
+            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 8 * ib), 0x00ff00ff00ff00ffULL) | _pdep_u64(h, 0x0100010001000100ULL);
+            const uint64_t b = _pdep_u64(gk_vd_load32(x[i].qs + 8 * ib + 4), 0x00ff00ff00ff00ffULL) | _pdep_u64(h >> 4, 0x0100010001000100ULL);
             const __m256i grid = _mm256_setr_epi32(
-                (int)gk_iq3s_grid[q[0] | ((h << 8) & 256)], (int)gk_iq3s_grid[q[1] | ((h << 7) & 256)],
-                (int)gk_iq3s_grid[q[2] | ((h << 6) & 256)], (int)gk_iq3s_grid[q[3] | ((h << 5) & 256)],
-                (int)gk_iq3s_grid[q[4] | ((h << 4) & 256)], (int)gk_iq3s_grid[q[5] | ((h << 3) & 256)],
-                (int)gk_iq3s_grid[q[6] | ((h << 2) & 256)], (int)gk_iq3s_grid[q[7] | ((h << 1) & 256)]);
+                (int)gk_iq3s_grid[a & 0xffff], (int)gk_iq3s_grid[(a >> 16) & 0xffff], (int)gk_iq3s_grid[(a >> 32) & 0xffff],
+                (int)gk_iq3s_grid[a >> 48], (int)gk_iq3s_grid[b & 0xffff], (int)gk_iq3s_grid[(b >> 16) & 0xffff],
+                (int)gk_iq3s_grid[(b >> 32) & 0xffff], (int)gk_iq3s_grid[b >> 48]);
             const __m256i sign = gk_vd_bits_to_bytes(gk_vd_load32(x[i].signs + 4 * ib));
             const __m256i qa = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)), sign);
-            const __m256i dot = _mm256_maddubs_epi16(grid, qa);
-            const int ls = 2 * ((x[i].scales[ib / 2] >> (4 * (ib & 1))) & 15) + 1;
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)ls)));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_maddubs_epi16(grid, qa),
+                                                            _mm256_permutevar8x32_epi32(ls, _mm256_set1_epi32(ib))));
         }
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
@@ -159,8 +178,12 @@ void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
+        const __m128i qh = _mm_loadu_si128((const __m128i *)x[i].qh);
+        /* ls = 2 * ((qh >> 12) & 7) + 1 per group; dword g = 8 * ls in both words (madd weights) */
+        const __m128i ls = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(qh, 11), _mm_set1_epi16(14)), _mm_set1_epi16(1));
+        const __m256i l32 = _mm256_cvtepu16_epi32(_mm_slli_epi16(ls, 3));
+        const __m256i ls8 = _mm256_or_si256(l32, _mm256_slli_epi32(l32, 16));
         __m256i sumi = _mm256_setzero_si256();
-        int32_t sumd = 0;
         for (int ib = 0; ib < 8; ++ib) {
             const uint32_t h = x[i].qh[ib];
             /* index l: qs[4 ib + l] | ((h >> 3l) & 7) << 8, four 16-bit fields built with pdep */
@@ -169,12 +192,13 @@ void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
                                             gk_iq1s_grid[(a >> 32) & 0xffff], gk_iq1s_grid[a >> 48]);
             const __m256i dot = _mm256_maddubs_epi16(_mm256_add_epi8(grid, one),
                                                      _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
-            const int ls = 2 * ((h >> 12) & 7) + 1;
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_set1_epi16((short)(8 * ls))));
-            const int delta = (h & 0x8000) ? -1 : 1;
-            sumd += ls * (delta - 8) * (y[i].bsums[2 * ib] + y[i].bsums[2 * ib + 1]);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_permutevar8x32_epi32(ls8, _mm256_set1_epi32(ib))));
         }
-        sumi = _mm256_add_epi32(sumi, _mm256_setr_epi32(sumd, 0, 0, 0, 0, 0, 0, 0));
+        /* plus ls * (delta - 8) * (both bsums of the group) */
+        const __m128i f = _mm_sub_epi16(_mm_set1_epi16(-7), _mm_and_si128(_mm_srai_epi16(qh, 15), _mm_set1_epi16(2)));
+        const __m256i c32 = _mm256_cvtepi16_epi32(_mm_mullo_epi16(ls, f));
+        const __m256i c2 = _mm256_or_si256(_mm256_and_si256(c32, _mm256_set1_epi32(0xffff)), _mm256_slli_epi32(c32, 16));
+        sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[i].bsums), c2));
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
@@ -189,37 +213,41 @@ void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
     const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
-    const __m256i hshuf = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                           1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
-    const __m256i hbit = _mm256_setr_epi8(8, 8, 8, 8, 8, 8, 8, 8, -128, -128, -128, -128, -128, -128, -128, -128,
-                                          8, 8, 8, 8, 8, 8, 8, 8, -128, -128, -128, -128, -128, -128, -128, -128);
+    /* per lane: replicate word 0 (low lane) or word 1 (high lane) of a broadcast dword */
+    const __m256i pick = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+                                          2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
-        uint16_t sc[4];
-        memcpy(sc, x[i].scales, 8);
-        const uint16_t scale = (uint16_t)((sc[0] >> 12) | ((sc[1] >> 8) & 0x00f0) | ((sc[2] >> 4) & 0x0f00) | (sc[3] & 0xf000));
+        uint64_t sc64;
+        memcpy(&sc64, x[i].scales, 8);
+        /* the 16 3-bit half-group scales in order (bits 3h..3h+2), then as 16 words 2 * f + 1 */
+        const uint64_t f = _pext_u64(sc64, 0x0FFF0FFF0FFF0FFFULL);
+        const __m256i ls16 = _mm256_or_si256(_mm256_slli_epi16(_mm256_setr_epi64x(
+            (long long)_pdep_u64(f, 0x0007000700070007ULL), (long long)_pdep_u64(f >> 12, 0x0007000700070007ULL),
+            (long long)_pdep_u64(f >> 24, 0x0007000700070007ULL), (long long)_pdep_u64(f >> 36, 0x0007000700070007ULL)), 1), _mm256_set1_epi16(1));
         __m256i sumi = _mm256_setzero_si256();
-        int32_t sumb = 0;
         for (int ib = 0; ib < 8; ++ib) {
-            const uint32_t h0 = x[i].qh[2 * ib], h1 = x[i].qh[2 * ib + 1];
+            uint32_t h;
+            memcpy(&h, x[i].qh + 2 * ib, 2);
+            h &= 0xffff;
             /* index l: qs[4 ib + l] | (nibble l of qh & 7) << 8, four 16-bit fields built with pdep */
             const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) |
-                               (_pdep_u64(h0 | (h1 << 8), 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
+                               (_pdep_u64(h, 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
             const __m256i grid = gk_vd_set4(gk_iq1s_grid[a & 0xffff], gk_iq1s_grid[(a >> 16) & 0xffff],
                                             gk_iq1s_grid[(a >> 32) & 0xffff], gk_iq1s_grid[a >> 48]);
-            /* delta + 1: 2 where the delta bit is clear, 0 where set */
-            const __m256i hb = _mm256_shuffle_epi8(_mm256_set1_epi16((short)(h0 | (h1 << 8))), hshuf);
-            const __m256i dp1 = _mm256_andnot_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hb, hbit), hbit), two);
+            /* delta + 1 per 8 weights: 0 where the delta bit (bit 3 of the nibble) is set, else 2 */
+            const uint32_t neg = (uint32_t)_pdep_u32(_pext_u32(h, 0x8888), 0x01010101u) * 0xffu;
+            const __m256i dp1 = _mm256_andnot_si256(_mm256_cvtepi8_epi64(_mm_cvtsi32_si128((int)neg)), two);
             const __m256i w = _mm256_add_epi8(_mm256_slli_epi16(_mm256_add_epi8(grid, one), 3), dp1);
             const __m256i dot = _mm256_maddubs_epi16(w, _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
-            const int s16 = sc[ib / 2] >> (6 * (ib & 1));
-            const int ls1 = 2 * (s16 & 7) + 1, ls2 = 2 * ((s16 >> 3) & 7) + 1;
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, scale2(ls1, ls2)));
-            sumb += ls1 * y[i].bsums[2 * ib] + ls2 * y[i].bsums[2 * ib + 1];
+            const __m256i sc = _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(ls16, _mm256_set1_epi32(ib)), pick);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, sc));
         }
-        sumi = _mm256_sub_epi32(sumi, _mm256_setr_epi32(9 * sumb, 0, 0, 0, 0, 0, 0, 0));
-        const float d = gk_vd_half(scale) * y[i].d;
+        /* minus 9 * sum(ls * bsum) over the 16 halves */
+        const __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[i].bsums), ls16);
+        sumi = _mm256_sub_epi32(sumi, _mm256_add_epi32(bs, _mm256_slli_epi32(bs, 3)));
+        const float d = gk_vd_half((uint16_t)_pext_u64(sc64, 0xF000F000F000F000ULL)) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
     *s = 0.125f * gk_vd_hsum_ps(acc);

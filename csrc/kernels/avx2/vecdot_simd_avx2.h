@@ -14,15 +14,7 @@ static inline float gk_vd_hsum_ps(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-static inline int32_t gk_vd_hsum_epi32(__m256i v) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
-    return _mm_cvtsi128_si32(s);
-}
-
 static inline uint32_t gk_vd_load32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static inline uint64_t gk_vd_load64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
 /* Four 64-bit table entries as one vector (entry a in the low lane). */
 static inline __m256i gk_vd_set4(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
@@ -41,11 +33,6 @@ static inline __m256i gk_vd_bits_to_bytes(uint32_t w) {
     const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
     __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32((int)w), shuf);
     return _mm256_cmpeq_epi8(_mm256_and_si256(v, bit), bit);
-}
-
-/* Sum of products of signed bytes a and b in 16-bit pairs (|a| <= 127 so no saturation). */
-static inline __m256i gk_vd_mul_s8s8(__m256i a, __m256i b) {
-    return _mm256_maddubs_epi16(_mm256_sign_epi8(a, a), _mm256_sign_epi8(b, a));
 }
 
 #endif
