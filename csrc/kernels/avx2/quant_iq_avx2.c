@@ -354,7 +354,9 @@ static inline void iq1s_split_avx2(const float *sumx, const float *sumw, int bs,
         sx[i] = i <= bs ? sumx[i] : 0;
         sw[i] = i <= bs ? sumw[i] : 0;
     }
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    float X[SPLIT_MAX_CHUNKS * 2][8] __attribute__((aligned(32))), Q[SPLIT_MAX_CHUNKS * 2][8] __attribute__((aligned(32)));
+    split_chunk ch[SPLIT_MAX_CHUNKS];
+    int nc = 0;
     const __m256 xp0 = _mm256_set1_ps(x_p[0]), xp1 = _mm256_set1_ps(x_p[1]), xp2 = _mm256_set1_ps(x_p[2]);
     const __m256 xm0 = _mm256_set1_ps(x_m[0]), xm1 = _mm256_set1_ps(x_m[1]), xm2 = _mm256_set1_ps(x_m[2]);
     const __m256 xtot = _mm256_set1_ps(sx[bs]), wtot = _mm256_set1_ps(sw[bs]);
@@ -375,17 +377,17 @@ static inline void iq1s_split_avx2(const float *sumx, const float *sumw, int bs,
             const __m256 q2_m = _mm256_add_ps(
                 _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(aw, xm0), xm0), _mm256_mul_ps(_mm256_mul_ps(bw, xm1), xm1)),
                 _mm256_mul_ps(_mm256_mul_ps(cw, xm2), xm2));
-            const __m256 valid = _mm256_castsi256_ps(
-                _mm256_cmpgt_epi32(_mm256_set1_epi32(bs - i2 + 1), lane)); /* i2 + lane <= bs */
-            const __m256 best = _mm256_set1_ps(r->best_score);
-            const uint32_t beats = _pdep_u32((uint32_t)any_beats(qx_p, q2_p, best, valid), 0x55555555u)
-                                 | _pdep_u32((uint32_t)any_beats(qx_m, q2_m, best, valid), 0xaaaaaaaau);
-            if (!beats) continue;
-            const __m256 sqx[2] = {qx_p, qx_m}, sq2[2] = {q2_p, q2_m};
-            const int nl = bs - i2 + 1 < 8 ? bs - i2 + 1 : 8;
-            replay_split(sqx, sq2, 2, beats, (1u << 2 * nl) - 1u, i1, i2, iq1s_which, r);
+            _mm256_store_ps(X[2 * nc], qx_p);
+            _mm256_store_ps(X[2 * nc + 1], qx_m);
+            _mm256_store_ps(Q[2 * nc], q2_p);
+            _mm256_store_ps(Q[2 * nc + 1], q2_m);
+            ch[nc].i1 = i1;
+            ch[nc].i2 = i2;
+            ch[nc].nl = bs - i2 + 1 < 8 ? bs - i2 + 1 : 8;
+            ++nc;
         }
     }
+    split_search((const float (*)[8])X, (const float (*)[8])Q, ch, nc, 2, iq1s_which, r);
 }
 
 static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
