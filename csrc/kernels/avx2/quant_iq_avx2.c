@@ -175,32 +175,52 @@ static inline int iq_nb1_avx2(const gk_iq_grid *g, int u, const float *xval, con
     return index;
 }
 
-/* Stable ascending sort of n (16 or 32) values given in position order (p[j].i == j): each value's rank
- * is the count of smaller values plus equal ones before it, from vector compares (no unpredictable
- * branches). Falls back to the scalar sort if the ranks are not a permutation (NaN). */
+/* Stable ascending sort of n (16 or 32) values given in position order (p[j].i == j), by ranks.
+ * Fast path: rank j = count of values below x[j], accumulated for all j at once (one compare per value
+ * and vector); distinct values give a permutation. If two ranks collide (equal values) the ranks are
+ * recomputed with the ties ordered by position (count of smaller values plus equal ones before), as the
+ * stable scalar sort orders them. The scalar sort is the last resort (NaN). */
 static inline void iq_sort_avx2(sort_pair *p, int n) {
-    float x[32];
+    float x[32] __attribute__((aligned(32)));
+    int32_t rank[32] __attribute__((aligned(32)));
     sort_pair out[32];
     for (int j = 0; j < n; ++j) x[j] = p[j].x;
     const int nv = n / 8;
     __m256 xv[4];
-    for (int c = 0; c < nv; ++c) xv[c] = _mm256_loadu_ps(x + 8 * c);
-    uint32_t used = 0;
+    __m256i acc[4];
+    for (int c = 0; c < nv; ++c) {
+        xv[c] = _mm256_load_ps(x + 8 * c);
+        acc[c] = _mm256_setzero_si256();
+    }
     for (int i = 0; i < n; ++i) {
         const __m256 xi = _mm256_set1_ps(x[i]);
-        uint32_t lt = 0, eq = 0;
-        for (int c = 0; c < nv; ++c) {
-            lt |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_LT_OQ)) << 8 * c;
-            eq |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_EQ_OQ)) << 8 * c;
-        }
-        const int rank = __builtin_popcount(lt) + __builtin_popcount(eq & ((1u << i) - 1));
-        used |= 1u << rank;
-        out[rank].x = x[i];
-        out[rank].i = i;
+        for (int c = 0; c < nv; ++c) /* lane j counts x[i] < x[j] (a true compare is -1) */
+            acc[c] = _mm256_sub_epi32(acc[c], _mm256_castps_si256(_mm256_cmp_ps(xi, xv[c], _CMP_LT_OQ)));
     }
-    if (used != (n == 32 ? 0xffffffffu : (1u << n) - 1)) {
-        iq_sort_scalar(p, n);
-        return;
+    for (int c = 0; c < nv; ++c) _mm256_store_si256((__m256i *)(rank + 8 * c), acc[c]);
+    const uint32_t full = n == 32 ? 0xffffffffu : (1u << n) - 1;
+    uint32_t used = 0;
+    for (int j = 0; j < n; ++j) used |= 1u << rank[j];
+    if (used != full) {
+        used = 0;
+        for (int i = 0; i < n; ++i) {
+            const __m256 xi = _mm256_set1_ps(x[i]);
+            uint32_t lt = 0, eq = 0;
+            for (int c = 0; c < nv; ++c) {
+                lt |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_LT_OQ)) << 8 * c;
+                eq |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_EQ_OQ)) << 8 * c;
+            }
+            rank[i] = __builtin_popcount(lt) + __builtin_popcount(eq & ((1u << i) - 1));
+            used |= 1u << rank[i];
+        }
+        if (used != full) {
+            iq_sort_scalar(p, n);
+            return;
+        }
+    }
+    for (int j = 0; j < n; ++j) {
+        out[rank[j]].x = x[j];
+        out[rank[j]].i = j;
     }
     memcpy(p, out, sizeof(sort_pair) * (size_t)n);
 }
