@@ -9,10 +9,13 @@
  * and the two weighted sums are computed across trials, each lane in the scalar order; off-grid groups are
  * snapped one by one, and the accept-if-better decisions replay the trials in order.
  * IQ1 split searches: the candidates (i1, i2) of one i1 are evaluated 8 values of i2 at a time with the
- * scalar formulas; a chunk with no candidate beating the running best (all compared against the same best,
- * as the scalar loop would) is skipped, any other chunk is replayed in scalar order.
- * IQ1 sort: ranks from vector compares (count of smaller values plus equal ones before), i.e. the stable
- * order of the scalar sort without its unpredictable branches. */
+ * scalar formulas, all of them first (with each one's score); the scan then starts at the first candidate
+ * of the largest score when that one is sure to be accepted there (see split_search), and a chunk with no
+ * candidate beating the running best (all compared against the same best, as the scalar loop would) is
+ * skipped; in any other chunk only the candidates that beat the chunk's starting best are replayed, in the
+ * scalar order (all of them if the best ever falls below that start by rounding).
+ * IQ1 sort: ranks from vector compares (count of smaller values; ties then ordered by position), i.e. the
+ * stable order of the scalar sort without its unpredictable branches. */
 #include <immintrin.h>
 #include <math.h>
 #include <string.h>
