@@ -9,11 +9,15 @@
  * and the two weighted sums are computed across trials, each lane in the scalar order; off-grid groups are
  * snapped one by one, and the accept-if-better decisions replay the trials in order.
  * IQ1 split searches: the candidates (i1, i2) of one i1 are evaluated 8 values of i2 at a time with the
- * scalar formulas; a chunk with no candidate beating the running best (all compared against the same best,
- * as the scalar loop would) is skipped, any other chunk is replayed in scalar order.
- * IQ1 sort: ranks from vector compares (count of smaller values plus equal ones before), i.e. the stable
- * order of the scalar sort without its unpredictable branches. */
+ * scalar formulas, all of them first (with each one's score); the scan then starts at the first candidate
+ * of the largest score when that one is sure to be accepted there (see split_search), and a chunk with no
+ * candidate beating the running best (all compared against the same best, as the scalar loop would) is
+ * skipped; in any other chunk only the candidates that beat the chunk's starting best are replayed, in the
+ * scalar order (all of them if the best ever falls below that start by rounding).
+ * IQ1 sort: ranks from vector compares (count of smaller values; ties then ordered by position), i.e. the
+ * stable order of the scalar sort without its unpredictable branches. */
 #include <immintrin.h>
+#include <math.h>
 #include <string.h>
 
 #include "../ref/quant_iq_scalar.h"
@@ -174,32 +178,52 @@ static inline int iq_nb1_avx2(const gk_iq_grid *g, int u, const float *xval, con
     return index;
 }
 
-/* Stable ascending sort of n (16 or 32) values given in position order (p[j].i == j): each value's rank
- * is the count of smaller values plus equal ones before it, from vector compares (no unpredictable
- * branches). Falls back to the scalar sort if the ranks are not a permutation (NaN). */
+/* Stable ascending sort of n (16 or 32) values given in position order (p[j].i == j), by ranks.
+ * Fast path: rank j = count of values below x[j], accumulated for all j at once (one compare per value
+ * and vector); distinct values give a permutation. If two ranks collide (equal values) the ranks are
+ * recomputed with the ties ordered by position (count of smaller values plus equal ones before), as the
+ * stable scalar sort orders them. The scalar sort is the last resort (NaN). */
 static inline void iq_sort_avx2(sort_pair *p, int n) {
-    float x[32];
+    float x[32] __attribute__((aligned(32)));
+    int32_t rank[32] __attribute__((aligned(32)));
     sort_pair out[32];
     for (int j = 0; j < n; ++j) x[j] = p[j].x;
     const int nv = n / 8;
     __m256 xv[4];
-    for (int c = 0; c < nv; ++c) xv[c] = _mm256_loadu_ps(x + 8 * c);
-    uint32_t used = 0;
+    __m256i acc[4];
+    for (int c = 0; c < nv; ++c) {
+        xv[c] = _mm256_load_ps(x + 8 * c);
+        acc[c] = _mm256_setzero_si256();
+    }
     for (int i = 0; i < n; ++i) {
         const __m256 xi = _mm256_set1_ps(x[i]);
-        uint32_t lt = 0, eq = 0;
-        for (int c = 0; c < nv; ++c) {
-            lt |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_LT_OQ)) << 8 * c;
-            eq |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_EQ_OQ)) << 8 * c;
-        }
-        const int rank = __builtin_popcount(lt) + __builtin_popcount(eq & ((1u << i) - 1));
-        used |= 1u << rank;
-        out[rank].x = x[i];
-        out[rank].i = i;
+        for (int c = 0; c < nv; ++c) /* lane j counts x[i] < x[j] (a true compare is -1) */
+            acc[c] = _mm256_sub_epi32(acc[c], _mm256_castps_si256(_mm256_cmp_ps(xi, xv[c], _CMP_LT_OQ)));
     }
-    if (used != (n == 32 ? 0xffffffffu : (1u << n) - 1)) {
-        iq_sort_scalar(p, n);
-        return;
+    for (int c = 0; c < nv; ++c) _mm256_store_si256((__m256i *)(rank + 8 * c), acc[c]);
+    const uint32_t full = n == 32 ? 0xffffffffu : (1u << n) - 1;
+    uint32_t used = 0;
+    for (int j = 0; j < n; ++j) used |= 1u << rank[j];
+    if (used != full) {
+        used = 0;
+        for (int i = 0; i < n; ++i) {
+            const __m256 xi = _mm256_set1_ps(x[i]);
+            uint32_t lt = 0, eq = 0;
+            for (int c = 0; c < nv; ++c) {
+                lt |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_LT_OQ)) << 8 * c;
+                eq |= (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(xv[c], xi, _CMP_EQ_OQ)) << 8 * c;
+            }
+            rank[i] = __builtin_popcount(lt) + __builtin_popcount(eq & ((1u << i) - 1));
+            used |= 1u << rank[i];
+        }
+        if (used != full) {
+            iq_sort_scalar(p, n);
+            return;
+        }
+    }
+    for (int j = 0; j < n; ++j) {
+        out[rank[j]].x = x[j];
+        out[rank[j]].i = j;
     }
     memcpy(p, out, sizeof(sort_pair) * (size_t)n);
 }
@@ -211,6 +235,141 @@ static inline int any_beats(__m256 sumqx, __m256 sumq2, __m256 best, __m256 vali
     return _mm256_movemask_ps(_mm256_and_ps(_mm256_and_ps(pos, gt), valid));
 }
 
+/* Replays one chunk of split candidates in the scalar order (lane l = split i2 + l, candidate k within a
+ * lane; bit nk*l + k of the masks), with ggml's accept test against the running best. beats marks the
+ * candidates that pass that test against the best at the chunk's start; while the best does not fall below
+ * that start value, no other candidate can pass (b*sumq2 rounds monotonically in b for sumq2 > 0), so only
+ * those are visited. If an accepted score is below the start value (possible by rounding), every remaining
+ * valid candidate is visited. Scales and scores are computed 8 at a time with the scalar operations. */
+static inline void replay_split(const __m256 *sqx, const __m256 *sq2, int nk, uint32_t beats, uint32_t valid_bits,
+                                int i1, int i2, const int *which, iq1_split *r) {
+    float vxx[4][8], v2[4][8], vsc[4][8], vbest[4][8];
+    for (int k = 0; k < nk; ++k) {
+        const __m256 sc = _mm256_div_ps(sqx[k], sq2[k]);
+        _mm256_storeu_ps(vxx[k], _mm256_mul_ps(sqx[k], sqx[k]));
+        _mm256_storeu_ps(v2[k], sq2[k]);
+        _mm256_storeu_ps(vsc[k], sc);
+        _mm256_storeu_ps(vbest[k], _mm256_mul_ps(sc, sqx[k]));
+    }
+    const float start = r->best_score;
+    while (beats) {
+        const int pos = __builtin_ctz(beats);
+        beats &= beats - 1;
+        const int l = pos / nk, k = pos % nk;
+        if (v2[k][l] > 0 && vxx[k][l] > r->best_score * v2[k][l]) {
+            r->scale = vsc[k][l];
+            r->best_score = vbest[k][l];
+            r->i1 = i1; r->i2 = i2 + l; r->which = which[k];
+            if (!(r->best_score >= start)) beats |= valid_bits & ~((2u << pos) - 1u);
+        }
+    }
+}
+
+static const int iq1s_which[2] = {1, -1}, iq1m_which[4] = {0, 1, 2, 3};
+
+/* ---- Two-pass split search: the candidates of all chunks are computed first, then the scan starts at the
+ * first candidate m of largest score S = (sumqx/sumq2)*sumqx when it is sure to be accepted there.
+ * The scalar loop's running best before m is the score of an earlier accepted candidate (or the initial
+ * value), so it is at most U = max(initial, largest S before m); if sumqx_m^2 > U*sumq2_m (rounded as the
+ * scalar test), m passes whatever the best was (b*sumq2 rounds monotonically in b), and the best becomes
+ * S_m exactly as in the scalar loop. Only the candidates after m then need the filtered scan, and with the
+ * best already at the maximum almost every chunk is skipped. Otherwise (a near tie, or an overflowed
+ * score) the filtered scan runs from the start. */
+typedef struct {
+    int i1, i2, nl; /* first split i2 of the chunk's lanes; nl valid lanes */
+} split_chunk;
+
+#define SPLIT_MAX_CHUNKS 85 /* bs = 32: sum over i1 of ceil((33 - i1) / 8) */
+
+static inline __m256 lanes_below(int nl) {
+    return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(nl), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+}
+
+/* Bit nk*l + k from bit l of m[k] (scan order within a chunk). */
+static inline uint32_t interleave_masks(const int *m, int nk) {
+    if (nk == 2) return _pdep_u32((uint32_t)m[0], 0x55555555u) | _pdep_u32((uint32_t)m[1], 0xaaaaaaaau);
+    uint32_t b = 0;
+    for (int k = 0; k < nk; ++k) b |= _pdep_u32((uint32_t)m[k], 0x11111111u << k);
+    return b;
+}
+
+static inline float hmax_ps(__m256 v) {
+    v = _mm256_max_ps(v, _mm256_permute2f128_ps(v, v, 1));
+    v = _mm256_max_ps(v, _mm256_permute_ps(v, 0x4e));
+    v = _mm256_max_ps(v, _mm256_permute_ps(v, 0xb1));
+    return _mm256_cvtss_f32(v);
+}
+
+/* The filtered scan from chunk c0, skipping the positions in skip0 of chunk c0. X, Q: [chunk * nk + k][lane]. */
+static inline void split_scan(const float (*X)[8], const float (*Q)[8], const split_chunk *ch, int nc, int nk, int c0,
+                              uint32_t skip0, const int *which, iq1_split *r) {
+    for (int c = c0; c < nc; ++c) {
+        const __m256 valid = lanes_below(ch[c].nl), best = _mm256_set1_ps(r->best_score);
+        int m[4];
+        for (int k = 0; k < nk; ++k)
+            m[k] = any_beats(_mm256_load_ps(X[c * nk + k]), _mm256_load_ps(Q[c * nk + k]), best, valid);
+        uint32_t beats = interleave_masks(m, nk);
+        if (c == c0) beats &= ~skip0;
+        if (!beats) continue;
+        __m256 sqx[4], sq2[4];
+        for (int k = 0; k < nk; ++k) {
+            sqx[k] = _mm256_load_ps(X[c * nk + k]);
+            sq2[k] = _mm256_load_ps(Q[c * nk + k]);
+        }
+        replay_split(sqx, sq2, nk, beats, (uint32_t)(((uint64_t)1 << nk * ch[c].nl) - 1), ch[c].i1, ch[c].i2, which, r);
+    }
+}
+
+static inline void split_search(const float (*X)[8], const float (*Q)[8], const split_chunk *ch, int nc, int nk,
+                                const int *which, iq1_split *r) {
+    float S[SPLIT_MAX_CHUNKS * 4][8] __attribute__((aligned(32)));
+    const __m256 ninf = _mm256_set1_ps(-INFINITY), fmax = _mm256_set1_ps(FLT_MAX);
+    __m256 vmax = ninf;
+    int weird = 0;
+    for (int c = 0; c < nc; ++c) {
+        const __m256 valid = lanes_below(ch[c].nl);
+        for (int k = 0; k < nk; ++k) {
+            const __m256 x = _mm256_load_ps(X[c * nk + k]), q = _mm256_load_ps(Q[c * nk + k]);
+            const __m256 ok = _mm256_and_ps(valid, _mm256_cmp_ps(q, _mm256_setzero_ps(), _CMP_GT_OQ));
+            const __m256 sc = _mm256_mul_ps(_mm256_div_ps(x, q), x);
+            weird |= _mm256_movemask_ps(_mm256_and_ps(ok, _mm256_cmp_ps(sc, fmax, _CMP_NLE_UQ)));
+            const __m256 v = _mm256_blendv_ps(ninf, sc, ok);
+            _mm256_store_ps(S[c * nk + k], v);
+            vmax = _mm256_max_ps(vmax, v);
+        }
+    }
+    if (weird) { /* an overflowed score: no shortcut */
+        split_scan(X, Q, ch, nc, nk, 0, 0, which, r);
+        return;
+    }
+    const float top = hmax_ps(vmax);
+    if (top == -INFINITY) return; /* no candidate has sumq2 > 0: the scalar loop accepts none */
+    const __m256 topv = _mm256_set1_ps(top);
+    int c = 0;
+    uint32_t bits = 0;
+    for (; c < nc; ++c) {
+        int m[4];
+        for (int k = 0; k < nk; ++k) m[k] = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_load_ps(S[c * nk + k]), topv, _CMP_EQ_OQ));
+        bits = interleave_masks(m, nk);
+        if (bits) break;
+    }
+    const int pos = __builtin_ctz(bits), l = pos / nk, k = pos % nk;
+    __m256 vb = ninf;
+    for (int i = 0; i < c * nk; ++i) vb = _mm256_max_ps(vb, _mm256_load_ps(S[i]));
+    float u = hmax_ps(vb);
+    for (int p = 0; p < pos; ++p) u = (S[c * nk + p % nk][p / nk] > u ? S[c * nk + p % nk][p / nk] : u);
+    if (r->best_score > u) u = r->best_score;
+    const float xm = X[c * nk + k][l], qm = Q[c * nk + k][l];
+    if (qm > 0 && xm * xm > u * qm) {
+        r->scale = xm / qm;
+        r->best_score = r->scale * xm;
+        r->i1 = ch[c].i1; r->i2 = ch[c].i2 + l; r->which = which[k];
+        split_scan(X, Q, ch, nc, nk, c, (2u << pos) - 1u, which, r);
+    } else {
+        split_scan(X, Q, ch, nc, nk, 0, 0, which, r);
+    }
+}
+
 static inline void iq1s_split_avx2(const float *sumx, const float *sumw, int bs, const float *x_p, const float *x_m,
                                    iq1_split *r) {
     float sx[IQ1S_SPLIT_PAD], sw[IQ1S_SPLIT_PAD];
@@ -218,7 +377,9 @@ static inline void iq1s_split_avx2(const float *sumx, const float *sumw, int bs,
         sx[i] = i <= bs ? sumx[i] : 0;
         sw[i] = i <= bs ? sumw[i] : 0;
     }
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    float X[SPLIT_MAX_CHUNKS * 2][8] __attribute__((aligned(32))), Q[SPLIT_MAX_CHUNKS * 2][8] __attribute__((aligned(32)));
+    split_chunk ch[SPLIT_MAX_CHUNKS];
+    int nc = 0;
     const __m256 xp0 = _mm256_set1_ps(x_p[0]), xp1 = _mm256_set1_ps(x_p[1]), xp2 = _mm256_set1_ps(x_p[2]);
     const __m256 xm0 = _mm256_set1_ps(x_m[0]), xm1 = _mm256_set1_ps(x_m[1]), xm2 = _mm256_set1_ps(x_m[2]);
     const __m256 xtot = _mm256_set1_ps(sx[bs]), wtot = _mm256_set1_ps(sw[bs]);
@@ -239,30 +400,17 @@ static inline void iq1s_split_avx2(const float *sumx, const float *sumw, int bs,
             const __m256 q2_m = _mm256_add_ps(
                 _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(aw, xm0), xm0), _mm256_mul_ps(_mm256_mul_ps(bw, xm1), xm1)),
                 _mm256_mul_ps(_mm256_mul_ps(cw, xm2), xm2));
-            const __m256 valid = _mm256_castsi256_ps(
-                _mm256_cmpgt_epi32(_mm256_set1_epi32(bs - i2 + 1), lane)); /* i2 + lane <= bs */
-            const __m256 best = _mm256_set1_ps(r->best_score);
-            if (!(any_beats(qx_p, q2_p, best, valid) | any_beats(qx_m, q2_m, best, valid))) continue;
-            /* Replay this chunk in the scalar order: (i2, +), (i2, -), (i2 + 1, +), ..., with each candidate's
-             * would-be scale and score computed beforehand (the same divisions and products, 8 at a time). */
-            const __m256 sqx[2] = {qx_p, qx_m}, sq2[2] = {q2_p, q2_m};
-            float vxx[2][8], v2[2][8], vsc[2][8], vbest[2][8];
-            for (int k = 0; k < 2; ++k) {
-                const __m256 sc = _mm256_div_ps(sqx[k], sq2[k]);
-                _mm256_storeu_ps(vxx[k], _mm256_mul_ps(sqx[k], sqx[k]));
-                _mm256_storeu_ps(v2[k], sq2[k]);
-                _mm256_storeu_ps(vsc[k], sc);
-                _mm256_storeu_ps(vbest[k], _mm256_mul_ps(sc, sqx[k]));
-            }
-            for (int l = 0; l < 8 && i2 + l <= bs; ++l)
-                for (int k = 0; k < 2; ++k)
-                    if (v2[k][l] > 0 && vxx[k][l] > r->best_score * v2[k][l]) {
-                        r->scale = vsc[k][l];
-                        r->best_score = vbest[k][l];
-                        r->i1 = i1; r->i2 = i2 + l; r->which = k == 0 ? 1 : -1;
-                    }
+            _mm256_store_ps(X[2 * nc], qx_p);
+            _mm256_store_ps(X[2 * nc + 1], qx_m);
+            _mm256_store_ps(Q[2 * nc], q2_p);
+            _mm256_store_ps(Q[2 * nc + 1], q2_m);
+            ch[nc].i1 = i1;
+            ch[nc].i2 = i2;
+            ch[nc].nl = bs - i2 + 1 < 8 ? bs - i2 + 1 : 8;
+            ++nc;
         }
     }
+    split_search((const float (*)[8])X, (const float (*)[8])Q, ch, nc, 2, iq1s_which, r);
 }
 
 static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
@@ -272,7 +420,6 @@ static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
             px[h][i] = i <= bs ? s->px[h][i] : 0;
             pw[h][i] = i <= bs ? s->pw[h][i] : 0;
         }
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     float a_p[2], a_m[2], b_p[2], b_m[2];
     for (int h = 0; h < 2; ++h) {
         a_p[h] = s->txs[h] * s->p2;
@@ -280,6 +427,9 @@ static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
         b_p[h] = s->tws[h] * s->p2 * s->p2;
         b_m[h] = s->tws[h] * s->m2 * s->m2;
     }
+    float X[SPLIT_MAX_CHUNKS * 4][8] __attribute__((aligned(32))), Q[SPLIT_MAX_CHUNKS * 4][8] __attribute__((aligned(32)));
+    split_chunk ch[SPLIT_MAX_CHUNKS];
+    int nc = 0;
     const __m256 cp2 = _mm256_set1_ps(s->cp2), cm2 = _mm256_set1_ps(s->cm2);
     for (int i1 = 0; i1 <= bs; ++i1) {
         __m256 x1[2], apv[2], amv[2], cpv[2], cmv[2];
@@ -300,37 +450,22 @@ static inline void iq1m_split_avx2(const iq1m_sums *s, int bs, iq1_split *r) {
                 q2_p[h] = _mm256_add_ps(cpv[h], _mm256_mul_ps(w2, cp2));
                 q2_m[h] = _mm256_add_ps(cmv[h], _mm256_mul_ps(w2, cm2));
             }
-            __m256 sqx[4], sq2[4];
-            sqx[0] = _mm256_add_ps(qx_p[0], qx_p[1]);
-            sqx[1] = _mm256_add_ps(qx_p[0], qx_m[1]);
-            sqx[2] = _mm256_add_ps(qx_m[0], qx_p[1]);
-            sqx[3] = _mm256_add_ps(qx_m[0], qx_m[1]);
-            sq2[0] = _mm256_add_ps(q2_p[0], q2_p[1]);
-            sq2[1] = _mm256_add_ps(q2_p[0], q2_m[1]);
-            sq2[2] = _mm256_add_ps(q2_m[0], q2_p[1]);
-            sq2[3] = _mm256_add_ps(q2_m[0], q2_m[1]);
-            const __m256 valid = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(bs - i2 + 1), lane));
-            const __m256 best = _mm256_set1_ps(r->best_score);
-            int any = 0;
-            for (int k = 0; k < 4; ++k) any |= any_beats(sqx[k], sq2[k], best, valid);
-            if (!any) continue;
-            float vxx[4][8], v2[4][8], vsc[4][8], vbest[4][8];
-            for (int k = 0; k < 4; ++k) {
-                const __m256 sc = _mm256_div_ps(sqx[k], sq2[k]);
-                _mm256_storeu_ps(vxx[k], _mm256_mul_ps(sqx[k], sqx[k]));
-                _mm256_storeu_ps(v2[k], sq2[k]);
-                _mm256_storeu_ps(vsc[k], sc);
-                _mm256_storeu_ps(vbest[k], _mm256_mul_ps(sc, sqx[k]));
-            }
-            for (int l = 0; l < 8 && i2 + l <= bs; ++l)
-                for (int k = 0; k < 4; ++k)
-                    if (v2[k][l] > 0 && vxx[k][l] > r->best_score * v2[k][l]) {
-                        r->scale = vsc[k][l];
-                        r->best_score = vbest[k][l];
-                        r->i1 = i1; r->i2 = i2 + l; r->which = k;
-                    }
+            float (*x)[8] = X + 4 * nc, (*q)[8] = Q + 4 * nc;
+            _mm256_store_ps(x[0], _mm256_add_ps(qx_p[0], qx_p[1]));
+            _mm256_store_ps(x[1], _mm256_add_ps(qx_p[0], qx_m[1]));
+            _mm256_store_ps(x[2], _mm256_add_ps(qx_m[0], qx_p[1]));
+            _mm256_store_ps(x[3], _mm256_add_ps(qx_m[0], qx_m[1]));
+            _mm256_store_ps(q[0], _mm256_add_ps(q2_p[0], q2_p[1]));
+            _mm256_store_ps(q[1], _mm256_add_ps(q2_p[0], q2_m[1]));
+            _mm256_store_ps(q[2], _mm256_add_ps(q2_m[0], q2_p[1]));
+            _mm256_store_ps(q[3], _mm256_add_ps(q2_m[0], q2_m[1]));
+            ch[nc].i1 = i1;
+            ch[nc].i2 = i2;
+            ch[nc].nl = bs - i2 + 1 < 8 ? bs - i2 + 1 : 8;
+            ++nc;
         }
     }
+    split_search((const float (*)[8])X, (const float (*)[8])Q, ch, nc, 4, iq1m_which, r);
 }
 
 #define iq_nb8 iq_nb8_avx2
