@@ -29,6 +29,7 @@
 #include "tables.h"
 #include "quant_iq_grids.h"
 #include "quant_iq_scalar.h"
+#include "quant_ref.h" /* gk_make_qp_quants_ref: ggml's make_qp_quants, shared with the K types */
 
 #define QK 256
 #define IQ_MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -99,75 +100,6 @@ static inline int snap8(const gk_iq_grid *g, int u, const float *xval, const flo
     return index;
 }
 
-/* ggml's make_qp_quants: levels 0..nmax of non-negative x with a weighted least-squares scale. */
-static inline float make_qp_quants(int n, int nmax, const float *x, uint8_t *L, const float *quant_weights) {
-    float max = 0;
-    for (int i = 0; i < n; ++i) max = IQ_MAX(max, x[i]);
-    if (max < GROUP_MAX_EPS) {
-        for (int i = 0; i < n; ++i) L[i] = 0;
-        return 0.f;
-    }
-    float iscale = nmax / max;
-    for (int i = 0; i < n; ++i) L[i] = (uint8_t)gk_iq_nearest_int(iscale * x[i]);
-    float scale = 1 / iscale;
-    float best_mse = 0;
-    for (int i = 0; i < n; ++i) {
-        float diff = x[i] - scale * L[i];
-        float w = quant_weights[i];
-        best_mse += w * diff * diff;
-    }
-    for (int is = -4; is <= 4; ++is) {
-        if (is == 0) continue;
-        float iscale_is = (0.1f * is + nmax) / max;
-        float scale_is = 1 / iscale_is;
-        float mse = 0;
-        for (int i = 0; i < n; ++i) {
-            int l = gk_iq_nearest_int(iscale_is * x[i]);
-            l = IQ_MIN(nmax, l);
-            float diff = x[i] - scale_is * l;
-            float w = quant_weights[i];
-            mse += w * diff * diff;
-        }
-        if (mse < best_mse) {
-            best_mse = mse;
-            iscale = iscale_is;
-        }
-    }
-    float sumlx = 0;
-    float suml2 = 0;
-    for (int i = 0; i < n; ++i) {
-        int l = gk_iq_nearest_int(iscale * x[i]);
-        l = IQ_MIN(nmax, l);
-        L[i] = (uint8_t)l;
-        float w = quant_weights[i];
-        sumlx += w * x[i] * l;
-        suml2 += w * l * l;
-    }
-    for (int itry = 0; itry < 5; ++itry) {
-        int n_changed = 0;
-        for (int i = 0; i < n; ++i) {
-            float w = quant_weights[i];
-            float slx = sumlx - w * x[i] * L[i];
-            float sl2 = suml2 - w * L[i] * L[i];
-            if (slx > 0 && sl2 > 0) {
-                int new_l = gk_iq_nearest_int(x[i] * sl2 / slx);
-                new_l = IQ_MIN(nmax, new_l);
-                if (new_l != L[i]) {
-                    slx += w * x[i] * new_l;
-                    sl2 += w * new_l * new_l;
-                    if (slx * slx * suml2 > sumlx * sumlx * sl2) {
-                        L[i] = (uint8_t)new_l;
-                        sumlx = slx;
-                        suml2 = sl2;
-                        ++n_changed;
-                    }
-                }
-            }
-        }
-        if (!n_changed) break;
-    }
-    return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
-}
 
 /* sum w*x*q and sum w*q*q over n values with q = 2*L+1. */
 static inline void level_sums(int n, const float *weight, const float *xval, const int8_t *L, float *sumqx, float *sumq2) {
@@ -217,7 +149,7 @@ static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl,
             scales[ib] = 0;
             continue;
         }
-        float scale = make_qp_quants(32, 4, xval, (uint8_t *)L, weight);
+        float scale = gk_make_qp_quants_ref(32, 4, xval, (uint8_t *)L, weight);
         float eff_max = scale * 3;
         if (eff_max <= 0) {
             scales[ib] = 0;
