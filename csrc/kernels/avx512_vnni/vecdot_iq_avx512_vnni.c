@@ -218,21 +218,36 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
     *s = 0.125f * _mm512_reduce_add_ps(acc);
 }
 
+/* IQ3_XXS: the 256 codes split into low and high bytes, looked up 64 at a time with vpermi2b (as IQ3_S). */
+static uint8_t GK_ALIGN64 iq3xxs_code_lo[256], iq3xxs_code_hi[256];
+static pthread_once_t iq3xxs_code_once = PTHREAD_ONCE_INIT;
+static void iq3xxs_code_init(void) {
+    for (int k = 0; k < 256; ++k) { iq3xxs_code_lo[k] = (uint8_t)codes_iq3xxs[k]; iq3xxs_code_hi[k] = (uint8_t)(codes_iq3xxs[k] >> 8); }
+}
+
+/* bytes of the 256-entry table tab at the 8-bit indices idx (bit 7 also in k7) */
+static inline __m512i lookup8_256(const uint8_t *tab, __m512i idx, __mmask64 k7) {
+    const __m512i t0 = _mm512_permutex2var_epi8(_mm512_load_si512(tab), idx, _mm512_load_si512(tab + 64));
+    const __m512i t1 = _mm512_permutex2var_epi8(_mm512_load_si512(tab + 128), idx, _mm512_load_si512(tab + 192));
+    return _mm512_mask_blend_epi8(k7, t0, t1);
+}
+
+/* Byte p of an entry vector holds grid entry e of 64 so that unpacklo / unpackhi of the looked-up low
+ * and high code bytes give codes0 / codes1: word v = 4q + w of codes k holds entry
+ * 16 * (2k + w / 2) + 2q + w % 2 (qword q of codes k: the entries of output qword q of chunks 2k, 2k + 1). */
+static inline int iq3_entry_of_byte(int p) {
+    const int j = p / 16, k = (p / 8) % 2, i = p % 8, v = 8 * j + i, q = v / 4, w = v % 4;
+    return 16 * (2 * k + w / 2) + 2 * q + w % 2;
+}
+
 void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    pthread_once(&iq3xxs_code_once, iq3xxs_code_init);
     const gk_block_iq3_xxs *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
-    /* Grid entry e (4 weights, index qs[e]) of chunk c = e / 16. Word 4q + w of index vector k holds entry
-     * 16 * (2k + w / 2) + 2q + w % 2: qword q of codes k then holds the two entries of output qword q of
-     * chunks 2k and 2k + 1. */
-    uint8_t idx_bytes[2][64];
-    for (int k = 0; k < 2; ++k)
-        for (int q = 0; q < 8; ++q)
-            for (int w = 0; w < 4; ++w) {
-                idx_bytes[k][2 * (4 * q + w)] = (uint8_t)(16 * (2 * k + w / 2) + 2 * q + w % 2);
-                idx_bytes[k][2 * (4 * q + w) + 1] = 0;
-            }
-    const __m512i idx_perm0 = _mm512_loadu_si512(idx_bytes[0]), idx_perm1 = _mm512_loadu_si512(idx_bytes[1]);
+    uint8_t perm[64];
+    for (int p = 0; p < 64; ++p) perm[p] = (uint8_t)iq3_entry_of_byte(p);
+    const __m512i pperm = _mm512_loadu_si512(perm);
     const __m512i vals = _mm512_load_si512(vals_iq3xxs);
     const __m512i zero = _mm512_setzero_si512();
     __m512i code_ctrl[2];
@@ -243,10 +258,11 @@ void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
     }
     __m512 acc = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
-        const __m512i qs = _mm512_loadu_si512(x[i].qs);
         const uint8_t *gas = x[i].qs + GK_QK_K / 4;
-        const __m512i codes0 = gk_vd_lookup16_256(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm0, qs), codes_iq3xxs);
-        const __m512i codes1 = gk_vd_lookup16_256(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm1, qs), codes_iq3xxs);
+        const __m512i idx = _mm512_permutexvar_epi8(pperm, _mm512_loadu_si512(x[i].qs));
+        const __mmask64 k7 = _mm512_movepi8_mask(idx);
+        const __m512i lo = lookup8_256(iq3xxs_code_lo, idx, k7), hi = lookup8_256(iq3xxs_code_hi, idx, k7);
+        const __m512i codes0 = _mm512_unpacklo_epi8(lo, hi), codes1 = _mm512_unpackhi_epi8(lo, hi);
         __m512i p[4];
         for (int c = 0; c < 4; ++c) {
             const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c & 1], c < 2 ? codes0 : codes1), vals);
