@@ -375,19 +375,15 @@ void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, c
     const gk_block_iq3_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
-    /* Byte p of the entry vector holds grid entry pi(p), chosen so that unpacklo/unpackhi of the looked-up
-     * low and high code bytes give the word layout of codes0 / codes1: word v = 4q + w of codes k holds
-     * entry 16 * (2k + w / 2) + 2q + w % 2. */
+    /* byte p of the entry vector: grid entry e = iq3_entry_of_byte(p) (as IQ3_XXS), whose index bit 8 is
+     * bit e % 8 of qh[e / 8] */
     uint8_t perm[64], qh_perm[64], qh_bit[64];
-    for (int j = 0; j < 4; ++j)
-        for (int i = 0; i < 8; ++i)
-            for (int k = 0; k < 2; ++k) {
-                const int v = 8 * j + i, q = v / 4, w = v % 4, p = 16 * j + 8 * k + i;
-                const int e = 16 * (2 * k + w / 2) + 2 * q + w % 2;
-                perm[p] = (uint8_t)e;
-                qh_perm[p] = (uint8_t)(e / 8);
-                qh_bit[p] = (uint8_t)(1u << (e % 8));
-            }
+    for (int p = 0; p < 64; ++p) {
+        const int e = iq3_entry_of_byte(p);
+        perm[p] = (uint8_t)e;
+        qh_perm[p] = (uint8_t)(e / 8);
+        qh_bit[p] = (uint8_t)(1u << (e % 8));
+    }
     const __m512i pperm = _mm512_loadu_si512(perm), pqh = _mm512_loadu_si512(qh_perm), bits = _mm512_loadu_si512(qh_bit);
     const __m512i vals = _mm512_load_si512(vals_iq3s);
     const __m512i zero = _mm512_setzero_si512();
