@@ -7,7 +7,7 @@ Prints GB/s of weight bytes per tier, best of --reps runs, next to ggml's figure
 Note: matmul with m = 1 runs the tier's gemm kernel when it has one, and the x86 gemm kernels hand m = 1
 to the vec_dot of the tier they were compiled for; the avx512 tier has no gemm for these types and
 inherits avx2's, so its column shows the avx2 vec_dot, not the avx512 one.
-Usage: python benchmarks/quick_vecdot_simd.py [--reps 5] [TYPE ...]
+Usage: python benchmarks/quick_vecdot_simd.py [--reps 5] [--tiers avx2,avx512_vnni] [TYPE ...]
 """
 import argparse
 import pathlib
@@ -28,9 +28,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--golden", default=str(GOLDEN))
+    ap.add_argument("--tiers", default=None, help="comma-separated tiers (default: every runnable tier)")
     ap.add_argument("types", nargs="*", default=TYPES)
     args = ap.parse_args()
-    tiers = _testing.runnable_tiers()
+    tiers = args.tiers.split(",") if args.tiers else _testing.runnable_tiers()
     print(f"{'type':8s} " + " ".join(f"{t:>12s}" for t in tiers) + f" {'ggml':>6s}  (GB/s of weights, 1 thread)")
     for name in args.types:
         t = GGMLType[name]

@@ -9,6 +9,7 @@
 #include "vecdot_simd_avx2.h"
 #include "blocks.h"
 #include "tables.h"
+#include <pthread.h>
 
 void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xxs *x = vx;
@@ -170,27 +171,44 @@ void gk_vecdot_iq3_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
 /* IQ1_S: weights are grid values g in {-1, 0, 1} plus a delta of +-1/8 per 32 weights. With u = g + 1
  * (unsigned, so maddubs applies) and B the activation sum of the 32 weights (from bsums), the block's
  * dot times 8 is the integer 8 * sum(ls * u * q8) + sum(ls * (delta - 8) * B). */
+/* IQ1_S/IQ1_M: the grid as 8 * (g + 1) bytes (0, 8, 16) and, for IQ1_M, per 4 delta bits of a 32-weight
+ * group, the vector of delta + 1 per 8 weights (0 where the bit is set, else 2); built once. */
+static uint64_t iq1_grid_x8[GK_NGRID_IQ1S];
+static uint64_t iq1m_delta1[16][4] __attribute__((aligned(32)));
+static pthread_once_t iq1_tables_once = PTHREAD_ONCE_INIT;
+static void iq1_tables_init(void) {
+    for (int k = 0; k < GK_NGRID_IQ1S; ++k) {
+        uint64_t v = 0;
+        for (int j = 0; j < 8; ++j)
+            v |= (uint64_t)(uint8_t)(8 * ((int8_t)(gk_iq1s_grid[k] >> (8 * j)) + 1)) << (8 * j);
+        iq1_grid_x8[k] = v;
+    }
+    for (int m = 0; m < 16; ++m)
+        for (int l = 0; l < 4; ++l) iq1m_delta1[m][l] = (m >> l) & 1 ? 0 : 0x0202020202020202ULL;
+}
+
 void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    pthread_once(&iq1_tables_once, iq1_tables_init);
     const gk_block_iq1_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
-    const __m256i one = _mm256_set1_epi8(1);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
         const __m128i qh = _mm_loadu_si128((const __m128i *)x[i].qh);
-        /* ls = 2 * ((qh >> 12) & 7) + 1 per group; dword g = 8 * ls in both words (madd weights) */
+        /* ls = 2 * ((qh >> 12) & 7) + 1 per group; dword g = ls in both words (madd weights; the grid bytes
+         * are 8 * (g + 1)) */
         const __m128i ls = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(qh, 11), _mm_set1_epi16(14)), _mm_set1_epi16(1));
-        const __m256i l32 = _mm256_cvtepu16_epi32(_mm_slli_epi16(ls, 3));
+        const __m256i l32 = _mm256_cvtepu16_epi32(ls);
         const __m256i ls8 = _mm256_or_si256(l32, _mm256_slli_epi32(l32, 16));
         __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
             const uint32_t h = x[i].qh[ib];
             /* index l: qs[4 ib + l] | ((h >> 3l) & 7) << 8, four 16-bit fields built with pdep */
             const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) | _pdep_u64(h, 0x0700070007000700ULL);
-            const __m256i grid = gk_vd_set4(gk_iq1s_grid[a & 0xffff], gk_iq1s_grid[(a >> 16) & 0xffff],
-                                            gk_iq1s_grid[(a >> 32) & 0xffff], gk_iq1s_grid[a >> 48]);
-            const __m256i dot = _mm256_maddubs_epi16(_mm256_add_epi8(grid, one),
+            const __m256i grid8 = gk_vd_set4(iq1_grid_x8[a & 0xffff], iq1_grid_x8[(a >> 16) & 0xffff],
+                                             iq1_grid_x8[(a >> 32) & 0xffff], iq1_grid_x8[a >> 48]);
+            const __m256i dot = _mm256_maddubs_epi16(grid8,
                                                      _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
             sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, _mm256_permutevar8x32_epi32(ls8, _mm256_set1_epi32(ib))));
         }
@@ -209,10 +227,10 @@ void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
  * w = 8 * (g + 1) + (delta + 1) is an unsigned byte and 8 * g + delta = w - 9, so the block's dot times 8
  * is sum(ls * w * q8) - 9 * sum(ls * bsum) over the 16-weight halves. */
 void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    pthread_once(&iq1_tables_once, iq1_tables_init);
     const gk_block_iq1_m *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
-    const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
     /* per lane: replicate word 0 (low lane) or word 1 (high lane) of a broadcast dword */
     const __m256i pick = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
                                           2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
@@ -234,12 +252,11 @@ void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
             /* index l: qs[4 ib + l] | (nibble l of qh & 7) << 8, four 16-bit fields built with pdep */
             const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) |
                                (_pdep_u64(h, 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
-            const __m256i grid = gk_vd_set4(gk_iq1s_grid[a & 0xffff], gk_iq1s_grid[(a >> 16) & 0xffff],
-                                            gk_iq1s_grid[(a >> 32) & 0xffff], gk_iq1s_grid[a >> 48]);
-            /* delta + 1 per 8 weights: 0 where the delta bit (bit 3 of the nibble) is set, else 2 */
-            const uint32_t neg = (uint32_t)_pdep_u32(_pext_u32(h, 0x8888), 0x01010101u) * 0xffu;
-            const __m256i dp1 = _mm256_andnot_si256(_mm256_cvtepi8_epi64(_mm_cvtsi32_si128((int)neg)), two);
-            const __m256i w = _mm256_add_epi8(_mm256_slli_epi16(_mm256_add_epi8(grid, one), 3), dp1);
+            const __m256i grid8 = gk_vd_set4(iq1_grid_x8[a & 0xffff], iq1_grid_x8[(a >> 16) & 0xffff],
+                                             iq1_grid_x8[(a >> 32) & 0xffff], iq1_grid_x8[a >> 48]);
+            /* delta + 1 per 8 weights, from the delta bits (bit 3 of each nibble) */
+            const __m256i dp1 = _mm256_load_si256((const __m256i *)iq1m_delta1[_pext_u32(h, 0x8888)]);
+            const __m256i w = _mm256_add_epi8(grid8, dp1);
             const __m256i dot = _mm256_maddubs_epi16(w, _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
             const __m256i sc = _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(ls16, _mm256_set1_epi32(ib)), pick);
             sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(dot, sc));

@@ -1,8 +1,8 @@
 /* vec_dot of Q1_0 (128 weights of +-d per block) with Q8_0 activations, AVX2.
  *
  * Per Q8_0 block: the 32 weight bits become a byte mask, the activations are negated where the bit is
- * clear (vpsign), summed to 8 lanes; the 4 Q8_0 blocks of a Q1_0 block are then folded together by
- * horizontal adds so that one float conversion and one FMA serve 128 weights. */
+ * clear (vpsign) and summed in pairs to 16 bits; the 4 Q8_0 blocks of a Q1_0 block are then folded
+ * together by 16-bit horizontal adds so that one float conversion and one FMA serve 128 weights. */
 #include "vecdot_simd_avx2.h"
 #include "blocks.h"
 
@@ -10,22 +10,28 @@ void gk_vecdot_q1_0_q8_0_row_avx2(int64_t n, float *s, const void *vx, const voi
     const gk_block_q1_0 *x = vx;
     const gk_block_q8_0 *y = vy;
     const int64_t nb = n / 128;
-    const __m256i shuf = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
-                                          2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
     const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
     const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1), zero = _mm256_setzero_si256();
+    /* shuf[k]: bytes 4k..4k+3 of the 16 weight bytes, each repeated 8 times (one per bit) */
+    __m256i shuf[4];
+    for (int k = 0; k < 4; ++k) {
+        uint8_t b[32];
+        for (int j = 0; j < 32; ++j) b[j] = (uint8_t)(4 * k + j / 8);
+        shuf[k] = _mm256_loadu_si256((const __m256i *)b);
+    }
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const gk_block_q8_0 *yb = y + 4 * i;
+        const __m256i bits = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)x[i].qs));
         __m256i p[4];
         for (int k = 0; k < 4; ++k) {
-            const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32((int)gk_vd_load32(x[i].qs + 4 * k)), shuf);
-            const __m256i clear = _mm256_cmpeq_epi8(_mm256_and_si256(v, bit), zero);  /* 0xff: weight -d */
+            const __m256i clear = _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(bits, shuf[k]), bit), zero);
             const __m256i q = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)yb[k].qs), _mm256_or_si256(clear, ones8));
-            p[k] = _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, q), ones16);
+            p[k] = _mm256_maddubs_epi16(ones8, q);
         }
-        /* lanes: sums of Q8_0 blocks 0..3 over their first 16 weights, then over their last 16 */
-        const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(p[0], p[1]), _mm256_hadd_epi32(p[2], p[3]));
+        /* int16 pair sums folded by two hadds (at most 8 * 127 in magnitude), then to 32 bits: lanes are the
+         * sums of Q8_0 blocks 0..3 over their first 16 weights, then over their last 16 */
+        const __m256i h = _mm256_madd_epi16(_mm256_hadd_epi16(_mm256_hadd_epi16(p[0], p[1]), _mm256_hadd_epi16(p[2], p[3])), ones16);
         const __m128i dh = _mm_setr_epi16((short)yb[0].d, (short)yb[1].d, (short)yb[2].d, (short)yb[3].d, 0, 0, 0, 0);
         const __m128 d4 = _mm_mul_ps(_mm_cvtph_ps(dh), _mm_set1_ps(gk_vd_half(x[i].d)));
         acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(h), _mm256_set_m128(d4, d4), acc);

@@ -9,6 +9,19 @@
 #include "vecdot_simd_avx512_vnni.h"
 #include "blocks.h"
 #include "tables.h"
+#include <pthread.h>
+
+/* IQ1_M's grid as 8 * (g + 1) bytes (0, 8, 16), built once: saves the add and shift per 64 weights */
+static uint64_t iq1_grid_x8[GK_NGRID_IQ1S];
+static pthread_once_t iq1_grid_x8_once = PTHREAD_ONCE_INIT;
+static void iq1_grid_x8_init(void) {
+    for (int k = 0; k < GK_NGRID_IQ1S; ++k) {
+        uint64_t v = 0;
+        for (int j = 0; j < 8; ++j)
+            v |= (uint64_t)(uint8_t)(8 * ((int8_t)(gk_iq1s_grid[k] >> (8 * j)) + 1)) << (8 * j);
+        iq1_grid_x8[k] = v;
+    }
+}
 
 /* Scale words for packs(p0, p1) / packs(p2, p3) (see the IQ2 kernels): word index stride * g of ls holds
  * the scale of 32-weight group g. */
@@ -22,11 +35,11 @@ static inline __m512i iq1_scales_for_pack(__m512i ls, int g0, int stride) {
 /* The grid entries of 8 indices as one vector (64 weights): four 16-bit indices in each of a and b. The
  * indices are built in scalar registers with pdep (as ggml does): a vector-computed index array read back
  * by scalar loads stalls on store-to-load forwarding. */
-static inline __m512i iq1_grid8(uint64_t a, uint64_t b) {
-    return _mm512_set_epi64((long long)gk_iq1s_grid[b >> 48], (long long)gk_iq1s_grid[(b >> 32) & 0xffff],
-                            (long long)gk_iq1s_grid[(b >> 16) & 0xffff], (long long)gk_iq1s_grid[b & 0xffff],
-                            (long long)gk_iq1s_grid[a >> 48], (long long)gk_iq1s_grid[(a >> 32) & 0xffff],
-                            (long long)gk_iq1s_grid[(a >> 16) & 0xffff], (long long)gk_iq1s_grid[a & 0xffff]);
+static inline __m512i iq1_grid8(const uint64_t *grid, uint64_t a, uint64_t b) {
+    return _mm512_set_epi64((long long)grid[b >> 48], (long long)grid[(b >> 32) & 0xffff],
+                            (long long)grid[(b >> 16) & 0xffff], (long long)grid[b & 0xffff],
+                            (long long)grid[a >> 48], (long long)grid[(a >> 32) & 0xffff],
+                            (long long)grid[(a >> 16) & 0xffff], (long long)grid[a & 0xffff]);
 }
 
 /* Four low index bytes spread to the low bytes of 16-bit fields. */
@@ -49,7 +62,7 @@ void gk_vecdot_iq1_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, c
             /* index of entry l of group g: qs[4g + l] | ((qh[g] >> 3l) & 7) << 8 */
             const uint64_t a = iq1_lo(x[i].qs + 8 * c) | _pdep_u64(x[i].qh[2 * c], 0x0700070007000700ULL);
             const uint64_t b = iq1_lo(x[i].qs + 8 * c + 4) | _pdep_u64(x[i].qh[2 * c + 1], 0x0700070007000700ULL);
-            const __m512i u = _mm512_add_epi8(iq1_grid8(a, b), ones);
+            const __m512i u = _mm512_add_epi8(iq1_grid8(gk_iq1s_grid, a, b), ones);
             p[c] = _mm512_dpbusd_epi32(zero, u, _mm512_loadu_si512(y[i].qs + 64 * c));
         }
         /* word g: 8 * ls_g, ls = 2 * ((qh >> 12) & 7) + 1 */
@@ -90,6 +103,7 @@ static inline __m512i odd3(__m512i v) {
 /* IQ1_M: a scale per 16 weights and a delta per 8. With u = g + 1 and w = 8u + delta + 1 (an unsigned
  * byte: 8g + delta = w - 9), 8 * dot = sum(ls * w * q8) - 9 * sum(ls * bsum) over the 16-weight halves. */
 void gk_vecdot_iq1_m_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    pthread_once(&iq1_grid_x8_once, iq1_grid_x8_init);
     const gk_block_iq1_m *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -101,7 +115,7 @@ void gk_vecdot_iq1_m_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, c
         natural[w] = w < 16 ? w : 0;
     }
     const __m512i sc_ctrl_a = iq1m_scale_ctrl(pack_a), sc_ctrl_b = iq1m_scale_ctrl(pack_b), sc_ctrl_n = iq1m_scale_ctrl(natural);
-    const __m512i ones = _mm512_set1_epi8(1), zero = _mm512_setzero_si512(), two = _mm512_set1_epi8(2);
+    const __m512i zero = _mm512_setzero_si512(), two = _mm512_set1_epi8(2);
     __m512 acc = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         __m512i p[4];
@@ -111,10 +125,11 @@ void gk_vecdot_iq1_m_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, c
             /* index of entry l of group g: qs[4g + l] | (nibble l of qh[2g..2g+1] & 7) << 8 */
             const uint64_t a = iq1_lo(x[i].qs + 8 * c) | (_pdep_u64(h4 & 0xffff, 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
             const uint64_t b = iq1_lo(x[i].qs + 8 * c + 4) | (_pdep_u64(h4 >> 16, 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
-            const __m512i u = _mm512_add_epi8(iq1_grid8(a, b), ones);
-            /* delta + 1 = 2 for the entries whose delta bit (bit 3 of their nibble) is clear */
+            const __m512i u8 = iq1_grid8(iq1_grid_x8, a, b);
+            /* delta + 1 = 2 for the entries whose delta bit (bit 3 of their nibble) is clear: a 64-bit add
+             * of 0x0202...02 to their qword (bytes are at most 16, no carry crosses a byte) */
             const __mmask8 plus = (__mmask8)~_pext_u32(h4, 0x88888888u);
-            const __m512i w = _mm512_add_epi8(_mm512_slli_epi16(u, 3), _mm512_maskz_mov_epi64(plus, two));
+            const __m512i w = _mm512_mask_add_epi64(u8, plus, u8, two);
             p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_loadu_si512(y[i].qs + 64 * c));
         }
         uint64_t sc64;

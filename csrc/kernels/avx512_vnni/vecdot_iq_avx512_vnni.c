@@ -3,7 +3,7 @@
  * The grids of IQ2_XXS, IQ2_XS, IQ3_XXS and IQ3_S are not loaded from memory one entry at a time (IQ2_S's,
  * 4 times larger, is: see its kernel): each grid entry is stored as a 16-bit code
  * (2 bits per weight for the IQ2 grids, 3 bits for the IQ3 grids) and 32 entries are looked up at once
- * in registers with vpermi2w; vpmultishiftqb spreads each code over the bytes of its weights and vpermb
+ * in registers with vpermi2w (IQ3_S: its low and high bytes with vpermi2b, 64 at once); vpmultishiftqb spreads each code over the bytes of its weights and vpermb
  * maps the small codes to grid values. The 7-bit sign fields (IQ2_XXS, IQ2_XS, IQ3_XXS) become ksigns
  * bytes (field + parity bit) in scalar registers, which the vector units leave idle, and a 64-bit mask
  * negates the activations (IQ2_S and IQ3_S store the sign bits as they are). Products are summed with
@@ -14,6 +14,7 @@
 #include "vecdot_simd_avx512_vnni.h"
 #include "blocks.h"
 #include "tables.h"
+#include <pthread.h>
 
 /* iq2xxs: grid entry -> 2-bit value codes (value j in bits 2j), values 0x8, 0x19, 0x2b */
 static const uint16_t GK_ALIGN64 codes_iq2xxs[256] = {
@@ -217,21 +218,36 @@ void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
     *s = 0.125f * _mm512_reduce_add_ps(acc);
 }
 
+/* IQ3_XXS: the 256 codes split into low and high bytes, looked up 64 at a time with vpermi2b (as IQ3_S). */
+static uint8_t GK_ALIGN64 iq3xxs_code_lo[256], iq3xxs_code_hi[256];
+static pthread_once_t iq3xxs_code_once = PTHREAD_ONCE_INIT;
+static void iq3xxs_code_init(void) {
+    for (int k = 0; k < 256; ++k) { iq3xxs_code_lo[k] = (uint8_t)codes_iq3xxs[k]; iq3xxs_code_hi[k] = (uint8_t)(codes_iq3xxs[k] >> 8); }
+}
+
+/* bytes of the 256-entry table tab at the 8-bit indices idx (bit 7 also in k7) */
+static inline __m512i lookup8_256(const uint8_t *tab, __m512i idx, __mmask64 k7) {
+    const __m512i t0 = _mm512_permutex2var_epi8(_mm512_load_si512(tab), idx, _mm512_load_si512(tab + 64));
+    const __m512i t1 = _mm512_permutex2var_epi8(_mm512_load_si512(tab + 128), idx, _mm512_load_si512(tab + 192));
+    return _mm512_mask_blend_epi8(k7, t0, t1);
+}
+
+/* Byte p of an entry vector holds grid entry e of 64 so that unpacklo / unpackhi of the looked-up low
+ * and high code bytes give codes0 / codes1: word v = 4q + w of codes k holds entry
+ * 16 * (2k + w / 2) + 2q + w % 2 (qword q of codes k: the entries of output qword q of chunks 2k, 2k + 1). */
+static inline int iq3_entry_of_byte(int p) {
+    const int j = p / 16, k = (p / 8) % 2, i = p % 8, v = 8 * j + i, q = v / 4, w = v % 4;
+    return 16 * (2 * k + w / 2) + 2 * q + w % 2;
+}
+
 void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    pthread_once(&iq3xxs_code_once, iq3xxs_code_init);
     const gk_block_iq3_xxs *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
-    /* Grid entry e (4 weights, index qs[e]) of chunk c = e / 16. Word 4q + w of index vector k holds entry
-     * 16 * (2k + w / 2) + 2q + w % 2: qword q of codes k then holds the two entries of output qword q of
-     * chunks 2k and 2k + 1. */
-    uint8_t idx_bytes[2][64];
-    for (int k = 0; k < 2; ++k)
-        for (int q = 0; q < 8; ++q)
-            for (int w = 0; w < 4; ++w) {
-                idx_bytes[k][2 * (4 * q + w)] = (uint8_t)(16 * (2 * k + w / 2) + 2 * q + w % 2);
-                idx_bytes[k][2 * (4 * q + w) + 1] = 0;
-            }
-    const __m512i idx_perm0 = _mm512_loadu_si512(idx_bytes[0]), idx_perm1 = _mm512_loadu_si512(idx_bytes[1]);
+    uint8_t perm[64];
+    for (int p = 0; p < 64; ++p) perm[p] = (uint8_t)iq3_entry_of_byte(p);
+    const __m512i pperm = _mm512_loadu_si512(perm);
     const __m512i vals = _mm512_load_si512(vals_iq3xxs);
     const __m512i zero = _mm512_setzero_si512();
     __m512i code_ctrl[2];
@@ -242,10 +258,11 @@ void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx,
     }
     __m512 acc = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
-        const __m512i qs = _mm512_loadu_si512(x[i].qs);
         const uint8_t *gas = x[i].qs + GK_QK_K / 4;
-        const __m512i codes0 = gk_vd_lookup16_256(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm0, qs), codes_iq3xxs);
-        const __m512i codes1 = gk_vd_lookup16_256(_mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm1, qs), codes_iq3xxs);
+        const __m512i idx = _mm512_permutexvar_epi8(pperm, _mm512_loadu_si512(x[i].qs));
+        const __mmask64 k7 = _mm512_movepi8_mask(idx);
+        const __m512i lo = lookup8_256(iq3xxs_code_lo, idx, k7), hi = lookup8_256(iq3xxs_code_hi, idx, k7);
+        const __m512i codes0 = _mm512_unpacklo_epi8(lo, hi), codes1 = _mm512_unpackhi_epi8(lo, hi);
         __m512i p[4];
         for (int c = 0; c < 4; ++c) {
             const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c & 1], c < 2 ? codes0 : codes1), vals);
@@ -338,27 +355,38 @@ static inline __m512i group_scale_ctrl(int g0) {
     return _mm512_loadu_si512(ctrl);
 }
 
+/* IQ3_S: the 512 codes split into low and high bytes, so that one vpermi2b looks up 64 entries among 128
+ * (vpermi2w: 32 among 64): 8 vpermi2b and 6 blends give the codes of all 64 entries of a block. Built once. */
+static uint8_t GK_ALIGN64 iq3s_code_lo[512], iq3s_code_hi[512];
+static pthread_once_t iq3s_code_once = PTHREAD_ONCE_INIT;
+static void iq3s_code_init(void) {
+    for (int k = 0; k < 512; ++k) { iq3s_code_lo[k] = (uint8_t)codes_iq3s[k]; iq3s_code_hi[k] = (uint8_t)(codes_iq3s[k] >> 8); }
+}
+/* bytes of the 512-entry table tab at the 9-bit indices (bits 0-6 in idx bytes, bit 7 in k7, bit 8 in k8) */
+static inline __m512i lookup8_512(const uint8_t *tab, __m512i idx, __mmask64 k7, __mmask64 k8) {
+    const __m512i t0 = _mm512_permutex2var_epi8(_mm512_load_si512(tab), idx, _mm512_load_si512(tab + 64));
+    const __m512i t1 = _mm512_permutex2var_epi8(_mm512_load_si512(tab + 128), idx, _mm512_load_si512(tab + 192));
+    const __m512i t2 = _mm512_permutex2var_epi8(_mm512_load_si512(tab + 256), idx, _mm512_load_si512(tab + 320));
+    const __m512i t3 = _mm512_permutex2var_epi8(_mm512_load_si512(tab + 384), idx, _mm512_load_si512(tab + 448));
+    return _mm512_mask_blend_epi8(k8, _mm512_mask_blend_epi8(k7, t0, t1), _mm512_mask_blend_epi8(k7, t2, t3));
+}
 void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    pthread_once(&iq3s_code_once, iq3s_code_init);
     const gk_block_iq3_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
-    /* As IQ3_XXS: word 4q + w of index vector k = grid entry e = 16 * (2k + w / 2) + 2q + w % 2, low byte
-     * qs[e], high byte qh[e / 8] shifted right by e % 8 to keep index bit 8. */
-    uint8_t idx_bytes[2][64];
-    int16_t shifts[2][32];
-    for (int k = 0; k < 2; ++k)
-        for (int q = 0; q < 8; ++q)
-            for (int w = 0; w < 4; ++w) {
-                const int e = 16 * (2 * k + w / 2) + 2 * q + w % 2, v = 4 * q + w;
-                idx_bytes[k][2 * v] = (uint8_t)e;
-                idx_bytes[k][2 * v + 1] = (uint8_t)(64 + e / 8);
-                shifts[k][v] = (int16_t)(e % 8);
-            }
-    const __m512i idx_perm0 = _mm512_loadu_si512(idx_bytes[0]), idx_perm1 = _mm512_loadu_si512(idx_bytes[1]);
-    const __m512i idx_shift0 = _mm512_loadu_si512(shifts[0]), idx_shift1 = _mm512_loadu_si512(shifts[1]);
+    /* byte p of the entry vector: grid entry e = iq3_entry_of_byte(p) (as IQ3_XXS), whose index bit 8 is
+     * bit e % 8 of qh[e / 8] */
+    uint8_t perm[64], qh_perm[64], qh_bit[64];
+    for (int p = 0; p < 64; ++p) {
+        const int e = iq3_entry_of_byte(p);
+        perm[p] = (uint8_t)e;
+        qh_perm[p] = (uint8_t)(e / 8);
+        qh_bit[p] = (uint8_t)(1u << (e % 8));
+    }
+    const __m512i pperm = _mm512_loadu_si512(perm), pqh = _mm512_loadu_si512(qh_perm), bits = _mm512_loadu_si512(qh_bit);
     const __m512i vals = _mm512_load_si512(vals_iq3s);
     const __m512i zero = _mm512_setzero_si512();
-    const __m512i lo8 = _mm512_set1_epi16(0x00ff), bit8 = _mm512_set1_epi16(0x0100);
     const __m512i sc_ctrl_a = group_scale_ctrl(0), sc_ctrl_b = group_scale_ctrl(4);
     __m512i code_ctrl[2];
     for (int h = 0; h < 2; ++h) {
@@ -368,18 +396,17 @@ void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, c
     }
     __m512 acc = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
-        const __m512i qs = _mm512_loadu_si512(x[i].qs);
-        const __m512i qh = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)x[i].qh));
-        const __m512i t0 = _mm512_permutex2var_epi8(qs, idx_perm0, qh), t1 = _mm512_permutex2var_epi8(qs, idx_perm1, qh);
-        const __m512i idx0 = _mm512_ternarylogic_epi32(t0, lo8, _mm512_and_si512(_mm512_srlv_epi16(t0, idx_shift0), bit8), 0xea);
-        const __m512i idx1 = _mm512_ternarylogic_epi32(t1, lo8, _mm512_and_si512(_mm512_srlv_epi16(t1, idx_shift1), bit8), 0xea);
-        const __m512i codes0 = gk_vd_lookup16_512(idx0, codes_iq3s), codes1 = gk_vd_lookup16_512(idx1, codes_iq3s);
+        const __m512i idx = _mm512_permutexvar_epi8(pperm, _mm512_loadu_si512(x[i].qs));
+        const __mmask64 k7 = _mm512_movepi8_mask(idx);
+        const __mmask64 k8 = _mm512_test_epi8_mask(_mm512_permutexvar_epi8(pqh, _mm512_castsi128_si512(_mm_loadl_epi64((const __m128i *)x[i].qh))), bits);
+        const __m512i lo = lookup8_512(iq3s_code_lo, idx, k7, k8), hi = lookup8_512(iq3s_code_hi, idx, k7, k8);
+        const __m512i codes0 = _mm512_unpacklo_epi8(lo, hi), codes1 = _mm512_unpackhi_epi8(lo, hi);
         __m512i p[4];
         for (int c = 0; c < 4; ++c) {
             const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c & 1], c < 2 ? codes0 : codes1), vals);
             const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
             uint64_t sg;
-            memcpy(&sg, x[i].signs + 8 * c, 8); /* one sign bit per weight, in order */
+            memcpy(&sg, x[i].signs + 8 * c, 8);
             const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg), zero, q8);
             p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
         }
