@@ -11,7 +11,7 @@
 #include "tables.h"
 #include <pthread.h>
 
-void gk_vecdot_iq2_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq2_xxs_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xxs *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -50,7 +50,7 @@ static inline __m256i pair_scales(__m256i ls16, int g) {
     return _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(ls16, _mm256_set1_epi32(g)), pick);
 }
 
-void gk_vecdot_iq2_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq2_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -78,7 +78,7 @@ void gk_vecdot_iq2_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
     *s = 0.125f * gk_vd_hsum_ps(acc);
 }
 
-void gk_vecdot_iq2_xs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq2_xs_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xs *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -106,7 +106,7 @@ void gk_vecdot_iq2_xs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const v
     *s = 0.125f * gk_vd_hsum_ps(acc);
 }
 
-void gk_vecdot_iq3_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq3_xxs_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq3_xxs *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -134,7 +134,7 @@ void gk_vecdot_iq3_xxs_q8_K_row_avx2(int64_t n, float *s, const void *vx, const 
     *s = 0.25f * gk_vd_hsum_ps(acc);
 }
 
-void gk_vecdot_iq3_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq3_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq3_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -187,7 +187,7 @@ static void iq1_tables_init(void) {
         for (int l = 0; l < 4; ++l) iq1m_delta1[m][l] = (m >> l) & 1 ? 0 : 0x0202020202020202ULL;
 }
 
-void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq1_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     pthread_once(&iq1_tables_once, iq1_tables_init);
     const gk_block_iq1_s *x = vx;
     const gk_block_q8_K *y = vy;
@@ -226,7 +226,7 @@ void gk_vecdot_iq1_s_q8_K_row_avx2(int64_t n, float *s, const void *vx, const vo
 /* IQ1_M: grid values g in {-1, 0, 1} plus a delta of +-1/8 per 8 weights, a scale per 16 weights.
  * w = 8 * (g + 1) + (delta + 1) is an unsigned byte and 8 * g + delta = w - 9, so the block's dot times 8
  * is sum(ls * w * q8) - 9 * sum(ls * bsum) over the 16-weight halves. */
-void gk_vecdot_iq1_m_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq1_m_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     pthread_once(&iq1_tables_once, iq1_tables_init);
     const gk_block_iq1_m *x = vx;
     const gk_block_q8_K *y = vy;

@@ -42,7 +42,7 @@ static const float ue4m3_half[256] = {
     0x1.0000000000000p+7f, 0x1.2000000000000p+7f, 0x1.4000000000000p+7f, 0x1.6000000000000p+7f, 0x1.8000000000000p+7f, 0x1.a000000000000p+7f, 0x1.c000000000000p+7f, 0x1.e000000000000p+7f,
 };
 
-void gk_vecdot_nvfp4_q8_0_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_nvfp4_q8_0_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_nvfp4 *x = vx;
     const gk_block_q8_0 *y = vy;
     const int64_t nb = n / 64;

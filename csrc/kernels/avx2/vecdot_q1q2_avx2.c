@@ -6,7 +6,7 @@
 #include "vecdot_simd_avx2.h"
 #include "blocks.h"
 
-void gk_vecdot_q1_0_q8_0_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_q1_0_q8_0_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q1_0 *x = vx;
     const gk_block_q8_0 *y = vy;
     const int64_t nb = n / 128;

@@ -21,7 +21,7 @@ static inline __m256i trit_dot(__m256i v, const int8_t *q8) {
     return _mm256_maddubs_epi16(t, _mm256_loadu_si256((const __m256i *)q8));
 }
 
-void gk_vecdot_tq1_0_q8_K_row_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_tq1_0_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_tq1_0 *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;

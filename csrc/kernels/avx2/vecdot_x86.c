@@ -12,8 +12,6 @@ GK_X86_DEFINE_VECDOT(gk_k_q4_1, q4_1_q8_1, avx2) /* gemm: gemm_packed_avx2.c (m 
 GK_X86_DEFINE_VECDOT(gk_k_q5_1, q5_1_q8_1, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
 GK_X86_DEFINE(gk_k_iq4_nl, iq4_nl_q8_0, avx2, GK_TYPE_IQ4_NL, GK_ISA_AVX2)
 GK_X86_DEFINE_VECDOT(gk_k_mxfp4, mxfp4_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_nvfp4, nvfp4_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_q1_0, q1_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q2_0, q2_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q2_K, q2_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q3_K, q3_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
@@ -21,12 +19,4 @@ GK_X86_DEFINE_VECDOT(gk_k_q4_K, q4_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q5_K, q5_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q6_K, q6_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE(gk_k_iq4_xs, iq4_xs_q8_K, avx2, GK_TYPE_IQ4_XS, GK_ISA_AVX2)
-GK_X86_DEFINE_VECDOT(gk_k_tq1_0, tq1_0_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_tq2_0, tq2_0_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq2_xxs, iq2_xxs_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq2_xs, iq2_xs_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq2_s, iq2_s_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq3_xxs, iq3_xxs_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq3_s, iq3_s_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq1_s, iq1_s_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq1_m, iq1_m_q8_K, avx2) /* gemm: gemm_packed_avx2.c */

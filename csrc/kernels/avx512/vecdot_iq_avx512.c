@@ -30,7 +30,7 @@ static inline __m512i chunk_scales(uint16_t w, __m512i shifts, int mask) {
     return _mm512_ternarylogic_epi32(_mm512_slli_epi16(v, 1), _mm512_set1_epi16((short)(2 * mask)), _mm512_set1_epi16(1), 0xea);
 }
 
-void gk_vecdot_iq2_s_q8_K_row_avx512(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq2_s_q8_K_avx512(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -62,7 +62,7 @@ void gk_vecdot_iq2_s_q8_K_row_avx512(int64_t n, float *s, const void *vx, const 
 }
 
 /* IQ1_S: u = g + 1 is unsigned; 8 * dot = 8 * sum(ls * u * q8) + sum(ls * (delta - 8) * bsum) */
-void gk_vecdot_iq1_s_q8_K_row_avx512(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq1_s_q8_K_avx512(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq1_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -97,7 +97,7 @@ void gk_vecdot_iq1_s_q8_K_row_avx512(int64_t n, float *s, const void *vx, const 
 
 /* IQ1_M: w = 8 (g + 1) + delta + 1 is an unsigned byte with 8g + delta = w - 9, so
  * 8 * dot = sum(ls * w * q8) - 9 * sum(ls * bsum) over the 16-weight halves. */
-void gk_vecdot_iq1_m_q8_K_row_avx512(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq1_m_q8_K_avx512(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq1_m *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;

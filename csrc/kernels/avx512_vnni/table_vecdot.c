@@ -9,37 +9,26 @@ void gk_vecdot_q4_1_q8_1_avx512_vnni(int64_t n, float *s, const void *x, const v
 void gk_vecdot_q5_1_q8_1_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq4_nl_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_mxfp4_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_nvfp4_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_q1_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_q2_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q3_K_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q4_K_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q5_K_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq4_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_tq1_0_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_tq2_0_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq2_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq2_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq2_s_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq3_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq3_s_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq1_s_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq1_m_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 
 /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
-void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq2_xs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq2_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_q1_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_q2_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_nvfp4_q8_0_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_tq1_0_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq1_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_iq1_m_q8_K_row_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq3_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_s_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq3_s_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q1_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q2_0_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_nvfp4_q8_0_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_tq1_0_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq1_s_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq1_m_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_Q8_0] = gk_vecdot_q8_0_q8_0_avx512_vnni,
@@ -49,34 +38,23 @@ const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_Q5_1] = gk_vecdot_q5_1_q8_1_avx512_vnni,
     [GK_TYPE_IQ4_NL] = gk_vecdot_iq4_nl_q8_0_avx512_vnni,
     [GK_TYPE_MXFP4] = gk_vecdot_mxfp4_q8_0_avx512_vnni,
-    [GK_TYPE_NVFP4] = gk_vecdot_nvfp4_q8_0_avx512_vnni,
-    [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_avx512_vnni,
-    [GK_TYPE_Q2_0] = gk_vecdot_q2_0_q8_0_avx512_vnni,
     [GK_TYPE_Q2_K] = gk_vecdot_q2_K_q8_K_avx512_vnni,
     [GK_TYPE_Q3_K] = gk_vecdot_q3_K_q8_K_avx512_vnni,
     [GK_TYPE_Q4_K] = gk_vecdot_q4_K_q8_K_avx512_vnni,
     [GK_TYPE_Q5_K] = gk_vecdot_q5_K_q8_K_avx512_vnni,
     [GK_TYPE_Q6_K] = gk_vecdot_q6_K_q8_K_avx512_vnni,
     [GK_TYPE_IQ4_XS] = gk_vecdot_iq4_xs_q8_K_avx512_vnni,
-    [GK_TYPE_TQ1_0] = gk_vecdot_tq1_0_q8_K_avx512_vnni,
     [GK_TYPE_TQ2_0] = gk_vecdot_tq2_0_q8_K_avx512_vnni,
+    /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
     [GK_TYPE_IQ2_XXS] = gk_vecdot_iq2_xxs_q8_K_avx512_vnni,
+    [GK_TYPE_IQ3_XXS] = gk_vecdot_iq3_xxs_q8_K_avx512_vnni,
     [GK_TYPE_IQ2_XS] = gk_vecdot_iq2_xs_q8_K_avx512_vnni,
     [GK_TYPE_IQ2_S] = gk_vecdot_iq2_s_q8_K_avx512_vnni,
-    [GK_TYPE_IQ3_XXS] = gk_vecdot_iq3_xxs_q8_K_avx512_vnni,
     [GK_TYPE_IQ3_S] = gk_vecdot_iq3_s_q8_K_avx512_vnni,
+    [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_avx512_vnni,
+    [GK_TYPE_Q2_0] = gk_vecdot_q2_0_q8_0_avx512_vnni,
+    [GK_TYPE_NVFP4] = gk_vecdot_nvfp4_q8_0_avx512_vnni,
+    [GK_TYPE_TQ1_0] = gk_vecdot_tq1_0_q8_K_avx512_vnni,
     [GK_TYPE_IQ1_S] = gk_vecdot_iq1_s_q8_K_avx512_vnni,
     [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_avx512_vnni,
-    /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
-    [GK_TYPE_IQ2_XXS] = gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni,
-    [GK_TYPE_IQ3_XXS] = gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni,
-    [GK_TYPE_IQ2_XS] = gk_vecdot_iq2_xs_q8_K_row_avx512_vnni,
-    [GK_TYPE_IQ2_S] = gk_vecdot_iq2_s_q8_K_row_avx512_vnni,
-    [GK_TYPE_IQ3_S] = gk_vecdot_iq3_s_q8_K_row_avx512_vnni,
-    [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_row_avx512_vnni,
-    [GK_TYPE_Q2_0] = gk_vecdot_q2_0_q8_0_row_avx512_vnni,
-    [GK_TYPE_NVFP4] = gk_vecdot_nvfp4_q8_0_row_avx512_vnni,
-    [GK_TYPE_TQ1_0] = gk_vecdot_tq1_0_q8_K_row_avx512_vnni,
-    [GK_TYPE_IQ1_S] = gk_vecdot_iq1_s_q8_K_row_avx512_vnni,
-    [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_row_avx512_vnni,
 };

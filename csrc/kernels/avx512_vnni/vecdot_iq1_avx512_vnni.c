@@ -49,7 +49,7 @@ static inline uint64_t iq1_lo(const uint8_t *qs) {
     return _pdep_u64(q, 0x00ff00ff00ff00ffULL);
 }
 
-void gk_vecdot_iq1_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq1_s_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq1_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -102,7 +102,7 @@ static inline __m512i odd3(__m512i v) {
 
 /* IQ1_M: a scale per 16 weights and a delta per 8. With u = g + 1 and w = 8u + delta + 1 (an unsigned
  * byte: 8g + delta = w - 9), 8 * dot = sum(ls * w * q8) - 9 * sum(ls * bsum) over the 16-weight halves. */
-void gk_vecdot_iq1_m_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq1_m_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     pthread_once(&iq1_grid_x8_once, iq1_grid_x8_init);
     const gk_block_iq1_m *x = vx;
     const gk_block_q8_K *y = vy;

@@ -179,7 +179,7 @@ static inline uint64_t signs_2groups(uint32_t a0, uint32_t a1) {
 
 static inline uint32_t load32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 
-void gk_vecdot_iq2_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq2_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xxs *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -240,7 +240,7 @@ static inline int iq3_entry_of_byte(int p) {
     return 16 * (2 * k + w / 2) + 2 * q + w % 2;
 }
 
-void gk_vecdot_iq3_xxs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq3_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     pthread_once(&iq3xxs_code_once, iq3xxs_code_init);
     const gk_block_iq3_xxs *x = vx;
     const gk_block_q8_K *y = vy;
@@ -297,7 +297,7 @@ static inline __m512i odd_scale16(__m512i v) {
     return _mm512_ternarylogic_epi32(_mm512_slli_epi16(v, 1), _mm512_set1_epi16(0x1e), _mm512_set1_epi16(1), 0xea);
 }
 
-void gk_vecdot_iq2_xs_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq2_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xs *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -370,7 +370,7 @@ static inline __m512i lookup8_512(const uint8_t *tab, __m512i idx, __mmask64 k7,
     const __m512i t3 = _mm512_permutex2var_epi8(_mm512_load_si512(tab + 384), idx, _mm512_load_si512(tab + 448));
     return _mm512_mask_blend_epi8(k8, _mm512_mask_blend_epi8(k7, t0, t1), _mm512_mask_blend_epi8(k7, t2, t3));
 }
-void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq3_s_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     pthread_once(&iq3s_code_once, iq3s_code_init);
     const gk_block_iq3_s *x = vx;
     const gk_block_q8_K *y = vy;
@@ -425,7 +425,7 @@ void gk_vecdot_iq3_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, c
 
 /* IQ2_S: the 1024-entry grid takes 16 vpermi2w per 32 codes, more than loading the entries: the indices
  * are built with pdep in scalar registers and the entries loaded into vectors (as for IQ1_S/IQ1_M). */
-void gk_vecdot_iq2_s_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_iq2_s_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;

@@ -49,7 +49,7 @@ static const int8_t GK_ALIGN64 fp4_abs[64] = {
     0, 1, 2, 3, 4, 6, 8, 12, 0, 1, 2, 3, 4, 6, 8, 12, 0, 1, 2, 3, 4, 6, 8, 12, 0, 1, 2, 3, 4, 6, 8, 12,
 };
 
-void gk_vecdot_nvfp4_q8_0_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_nvfp4_q8_0_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_nvfp4 *x = vx;
     const gk_block_q8_0 *y = vy;
     const int64_t nb = n / 64;

@@ -12,7 +12,7 @@ static inline __m512i load_q8_0_pair(const gk_block_q8_0 *b) {
                               _mm256_loadu_si256((const __m256i *)b[1].qs), 1);
 }
 
-void gk_vecdot_q1_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_q1_0_q8_0_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q1_0 *x = vx;
     const gk_block_q8_0 *y = vy;
     const int64_t nb = n / 128;
@@ -37,7 +37,7 @@ void gk_vecdot_q1_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *vx, co
     *s = _mm512_reduce_add_ps(acc);
 }
 
-void gk_vecdot_q2_0_q8_0_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_q2_0_q8_0_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q2_0 *x = vx;
     const gk_block_q8_0 *y = vy;
     const int64_t nb = n / 64;

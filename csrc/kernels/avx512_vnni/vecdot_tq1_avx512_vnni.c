@@ -21,7 +21,7 @@ static inline __m512i tq1_dot(__m512i acc, __m512i v, __m512i q8, __m512i ones) 
     return _mm512_dpbusd_epi32(acc, ones, s);
 }
 
-void gk_vecdot_tq1_0_q8_K_row_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+void gk_vecdot_tq1_0_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_tq1_0 *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;

@@ -13,21 +13,10 @@
 /* q5_1_q8_1: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
 /* iq4_nl_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
 /* mxfp4_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_nvfp4, nvfp4_q8_0, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_q1_0, q1_0_q8_0, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_q2_0, q2_0_q8_0, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
 GK_X86_DEFINE_VECDOT(gk_k_q2_K, q2_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
 GK_X86_DEFINE_VECDOT(gk_k_q3_K, q3_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
 GK_X86_DEFINE_VECDOT(gk_k_q4_K, q4_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
 GK_X86_DEFINE_VECDOT(gk_k_q5_K, q5_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
 GK_X86_DEFINE_VECDOT(gk_k_q6_K, q6_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
 GK_X86_DEFINE_VECDOT(gk_k_iq4_xs, iq4_xs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_tq1_0, tq1_0_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
 GK_X86_DEFINE_VECDOT(gk_k_tq2_0, tq2_0_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq2_xxs, iq2_xxs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq2_xs, iq2_xs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq2_s, iq2_s_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq3_xxs, iq3_xxs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq3_s, iq3_s_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq1_s, iq1_s_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq1_m, iq1_m_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
