@@ -1133,3 +1133,14 @@ const uint64_t gk_iq1s_grid[GK_NGRID_IQ1S] = {
     0x0101010101ffff01, 0x0101010101ff01ff, 0x0101010101ff0101, 0x0101010101000000,
     0x010101010101ffff, 0x010101010101ff01, 0x01010101010101ff, 0x0101010101010101,
 };
+
+/* UE4M3 scale byte -> ggml's ggml_ue4m3_to_fp32 (which includes the 1/2 that undoes the doubled E2M1
+ * values), for all 256 bytes; the SIMD NVFP4 kernels look scales up here (the ref kernels keep the
+ * formula, so the tests check this table). Bit 7 is ignored except that exactly 0x7f means zero.
+ * Normal (e > 0): (1 + m/8) * 2^(e-8); subnormal: m * 2^-10. All exact. */
+#define GK_UE(x) ((x) == 0x7f ? 0.0f : (((x) >> 3 & 15) == 0 ? (float)((x) & 7) / 1024.0f \
+                  : (float)(8 + ((x) & 7)) * (float)(1 << ((x) >> 3 & 15)) / 2048.0f))
+#define GK_UE4(x) GK_UE(x), GK_UE((x) + 1), GK_UE((x) + 2), GK_UE((x) + 3)
+#define GK_UE16(x) GK_UE4(x), GK_UE4((x) + 4), GK_UE4((x) + 8), GK_UE4((x) + 12)
+#define GK_UE64(x) GK_UE16(x), GK_UE16((x) + 16), GK_UE16((x) + 32), GK_UE16((x) + 48)
+const float gk_ue4m3_half_table[256] = {GK_UE64(0), GK_UE64(64), GK_UE64(128), GK_UE64(192)};

@@ -18,5 +18,6 @@ extern const uint32_t gk_iq3s_grid[512];
 extern const int8_t gk_kvalues_iq4nl[16];
 extern const int8_t gk_kvalues_fp4[16];
 extern const uint64_t gk_iq1s_grid[GK_NGRID_IQ1S];
+extern const float gk_ue4m3_half_table[256]; /* NVFP4 scale byte -> value / 2 */
 
 #endif

@@ -23,18 +23,6 @@ void gk_dequant_mxfp4_avx2(const void *vx, float *y, int64_t n) {
     }
 }
 
-/* UE4M3 scale byte -> ggml's ggml_ue4m3_to_fp32 (which includes the 1/2), for all 256 bytes. Bit 7 is ignored
- * except that exactly 0x7f means zero. Normal (e > 0): (1 + m/8) * 2^(e-8); subnormal: m * 2^-10. All exact. */
-#define GK_UE(x) ((x) == 0x7f ? 0.0f : (((x) >> 3 & 15) == 0 ? (float)((x) & 7) / 1024.0f \
-                  : (float)(8 + ((x) & 7)) * (float)(1 << ((x) >> 3 & 15)) / 2048.0f))
-#define GK_UE4(x) GK_UE(x), GK_UE((x) + 1), GK_UE((x) + 2), GK_UE((x) + 3)
-#define GK_UE16(x) GK_UE4(x), GK_UE4((x) + 4), GK_UE4((x) + 8), GK_UE4((x) + 12)
-#define GK_UE64(x) GK_UE16(x), GK_UE16((x) + 16), GK_UE16((x) + 32), GK_UE16((x) + 48)
-static const float gk_ue4m3_half_table[256] = {GK_UE64(0), GK_UE64(64), GK_UE64(128), GK_UE64(192)};
-#undef GK_UE64
-#undef GK_UE16
-#undef GK_UE4
-#undef GK_UE
 
 void gk_dequant_nvfp4_avx2(const void *vx, float *y, int64_t n) {
     const gk_block_nvfp4 *x = (const gk_block_nvfp4 *)vx;
