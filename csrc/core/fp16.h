@@ -53,4 +53,44 @@ static inline uint16_t gk_fp32_to_bf16(float f) {
     return (uint16_t)((u + (0x7fffu + ((u >> 16) & 1))) >> 16);
 }
 
+/* E8M0 exponent byte -> 2^(e-128): half the MX scale, as ggml (the FP4 value table holds doubled values;
+ * e < 2 gives the subnormal 2^-127 / 2^-126 halves). */
+static inline float gk_e8m0_half(uint8_t e) {
+    return gk_bits_to_f32(e < 2 ? 0x00200000u << e : (uint32_t)(e - 1) << 23);
+}
+
+/* UE4M3 scale byte -> half its value, as ggml's ggml_ue4m3_to_fp32 (bit 7 ignored; 0 and 0x7F give 0).
+ * e == 0: m * 2^-10; else (8 + m) * 2^(e-11). Every result is exact. */
+static inline float gk_ue4m3_half(uint8_t x) {
+    if (x == 0 || x == 0x7F) return 0.0f;
+    const int e = (x >> 3) & 0xF, m = x & 7;
+    const float mant = (float)(e ? 8 + m : m);
+    return mant * gk_bits_to_f32((uint32_t)((e ? e : 1) - 11 + 127) << 23);
+}
+
+/* Positive float -> UE4M3 (ggml's ggml_fp32_to_ue4m3): mantissa rounded half up, saturating at 448
+ * (0x7E); non-positive or NaN give 0. */
+static inline uint8_t gk_fp32_to_ue4m3(float x) {
+    if (!(x > 0.0f)) return 0;
+    if (x > 448.0f) x = 448.0f;
+    const uint32_t bits = gk_f32_to_bits(x);
+    const int fp32_exp = (int)((bits >> 23) & 0xFF) - 127;
+    const int fp32_man = (int)((bits >> 20) & 0x7);
+    int ue4m3_exp = fp32_exp + 7;
+    if (ue4m3_exp <= 0) {
+        int man = (int)(x * 512.0f + 0.5f);
+        if (man > 7) man = 7;
+        if (man < 1) return 0;
+        return (uint8_t)man;
+    }
+    if (ue4m3_exp >= 15) return 0x7E;
+    int ue4m3_man = fp32_man + (int)((bits >> 19) & 1);
+    if (ue4m3_man > 7) {
+        ue4m3_man = 0;
+        ue4m3_exp++;
+        if (ue4m3_exp >= 15) return 0x7E;
+    }
+    return (uint8_t)((ue4m3_exp << 3) | ue4m3_man);
+}
+
 #endif

@@ -6,23 +6,12 @@
 #include "fp16.h"
 #include "tables.h"
 
-/* 2^(e - 128): half the E8M0 value, as ggml (subnormal for e < 2). */
-static inline float e8m0_half(uint8_t e) {
-    return gk_bits_to_f32(e < 2 ? 0x00200000u << e : (uint32_t)(e - 1) << 23);
-}
 
-/* Half the UE4M3 value (bit 7 ignored; 0 and 0x7F read as 0, as ggml). Every result is exact. */
-static inline float ue4m3_half(uint8_t x) {
-    if (x == 0 || x == 0x7F) return 0.0f;
-    const int e = (x >> 3) & 0xF, m = x & 7;
-    const float raw = e == 0 ? ldexpf((float)m, -9) : ldexpf(1.0f + (float)m / 8.0f, e - 7);
-    return raw * 0.5f;
-}
 
 void gk_dequant_mxfp4_ref(const void *vx, float *y, int64_t n) {
     const gk_block_mxfp4 *x = (const gk_block_mxfp4 *)vx;
     for (int64_t i = 0; i < n / 32; i++, y += 32) {
-        const float d = e8m0_half(x[i].e);
+        const float d = gk_e8m0_half(x[i].e);
         for (int j = 0; j < 16; j++) {
             y[j] = gk_kvalues_fp4[x[i].qs[j] & 0xF] * d;
             y[j + 16] = gk_kvalues_fp4[x[i].qs[j] >> 4] * d;
@@ -34,7 +23,7 @@ void gk_dequant_nvfp4_ref(const void *vx, float *y, int64_t n) {
     const gk_block_nvfp4 *x = (const gk_block_nvfp4 *)vx;
     for (int64_t i = 0; i < n / 64; i++) {
         for (int s = 0; s < 4; s++, y += 16) {
-            const float d = ue4m3_half(x[i].d[s]);
+            const float d = gk_ue4m3_half(x[i].d[s]);
             const uint8_t *qs = x[i].qs + 8 * s;
             for (int j = 0; j < 8; j++) {
                 y[j] = gk_kvalues_fp4[qs[j] & 0xF] * d;

@@ -7,21 +7,7 @@
 
 #define GK_F16(h) gk_fp16_to_fp32(h)
 
-/* E8M0 exponent byte -> 2^(e-128), i.e. half the MX scale (the fp4 table holds doubled values). */
-static inline float gk_e8m0_half(uint8_t e) {
-    const uint32_t bits = e < 2 ? 0x00200000u << e : (uint32_t)(e - 1) << 23;
-    return gk_bits_to_f32(bits);
-}
 
-/* UE4M3 scale byte -> value * 0.5 (same convention as above); 0 and 0x7F (NaN) give 0. */
-static inline float gk_ue4m3_half(uint8_t x) {
-    if (x == 0 || x == 0x7F) return 0.0f;
-    const int e = (x >> 3) & 0xF, m = x & 7;
-    /* e == 0: m * 2^-9 * 0.5; else (8 + m) * 2^(e-7-3) * 0.5: both (mant) * 2^(max(e,1) - 11) */
-    const float mant = (float)(e ? 8 + m : m);
-    const int ex = (e ? e : 1) - 11;
-    return mant * gk_bits_to_f32((uint32_t)(ex + 127) << 23);
-}
 
 /* The 8 six-bit scales and 8 six-bit mins of a Q4_K / Q5_K block (12 packed bytes). */
 static inline void gk_unpack_k4_scales(const uint8_t *q, uint8_t *sc, uint8_t *mn) {
