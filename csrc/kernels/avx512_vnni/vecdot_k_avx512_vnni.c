@@ -15,14 +15,17 @@
 
 AI __m256i dp0(__m256i u, __m256i s) { return _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, s); }
 
-/* int16 scale pattern for packs(p_a, p_b) where p_a's 8 lanes carry scale index A and p_b's index B
- * (32-weight sub-blocks): per 128-bit lane [A x4, B x4]. scb holds 8 int16 scales in each lane. */
-AI __m256i pick2(__m256i scb, int A, int B) {
-    const char a0 = (char)(2 * A), a1 = (char)(2 * A + 1), b0 = (char)(2 * B), b1 = (char)(2 * B + 1);
+/* int16 scale pattern for packs(p_a, p_b): 128-bit lane 0 is [A0 x4, B0 x4], lane 1 [A1 x4, B1 x4]
+ * (indices into the 8 int16 scales that scb holds in each lane). */
+AI __m256i pick4(__m256i scb, int A0, int B0, int A1, int B1) {
+    const char a0 = (char)(2 * A0), a1 = (char)(2 * A0 + 1), b0 = (char)(2 * B0), b1 = (char)(2 * B0 + 1);
+    const char c0 = (char)(2 * A1), c1 = (char)(2 * A1 + 1), d0 = (char)(2 * B1), d1 = (char)(2 * B1 + 1);
     const __m256i sh = _mm256_setr_epi8(a0, a1, a0, a1, a0, a1, a0, a1, b0, b1, b0, b1, b0, b1, b0, b1,
-                                        a0, a1, a0, a1, a0, a1, a0, a1, b0, b1, b0, b1, b0, b1, b0, b1);
+                                        c0, c1, c0, c1, c0, c1, c0, c1, d0, d1, d0, d1, d0, d1, d0, d1);
     return _mm256_shuffle_epi8(scb, sh);
 }
+/* 32-weight sub-blocks A (p_a) and B (p_b): every lane of p_a has scale A */
+AI __m256i pick2(__m256i scb, int A, int B) { return pick4(scb, A, B, A, B); }
 
 /* Q4_K / Q5_K 6-bit scales and mins -> 8 int16 scales broadcast to both lanes, mins duplicated per 16 */
 AI void k4_scales(const uint8_t *q, __m256i *scb, __m256i *mins16) {
@@ -61,4 +64,72 @@ void gk_vecdot_q4_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         accm = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].dmin) * dy), _mm256_cvtepi32_ps(pm), accm);
     }
     *s = gk_hsum(_mm256_sub_ps(acc, accm));
+}
+
+void gk_vecdot_q5_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_q5_K *x = vx;
+    const gk_block_q8_K *y = vy;
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m16 = _mm256_set1_epi8(0x10);
+    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        __m256i scb, mins16;
+        k4_scales(x[b].scales, &scb, &mins16);
+        const __m256i qh = _mm256_loadu_si256((const __m256i *)x[b].qh);
+        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j));
+            /* bit 2j / 2j+1 of qh -> 0x10 */
+            const __m256i h0 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j), 4), m16);
+            const __m256i h1 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j + 1), 4), m16);
+            const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
+            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
+            const __m256i p0 = dp0(lo, _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j)));
+            const __m256i p1 = dp0(hi, _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j + 32)));
+            const __m256i t = _mm256_madd_epi16(_mm256_packs_epi32(p0, p1), pick2(scb, 2 * j, 2 * j + 1));
+            if (j & 1) s1 = _mm256_add_epi32(s1, t); else s0 = _mm256_add_epi32(s0, t);
+        }
+        const float dy = y[b].d;
+        const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * dy), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
+        accm = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].dmin) * dy), _mm256_cvtepi32_ps(pm), accm);
+    }
+    *s = gk_hsum(_mm256_sub_ps(acc, accm));
+}
+
+/* Q6_K: unsigned 6-bit codes (0..63); 16-weight sub-blocks, so a dpbusd result's lanes 0-3 and 4-7
+ * have different scales; minus 32 * sum(scale * bsum) at the end. */
+void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_q6_K *x = vx;
+    const gk_block_q8_K *y = vy;
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
+        const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
+        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        for (int h = 0; h < 2; h++) {
+            /* scales 8h .. 8h+7 as int16 in both lanes */
+            const __m256i scb = _mm256_permute4x64_epi64(sc16, h ? 0xEE : 0x44);
+            const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h));
+            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h + 32));
+            const __m256i hb = _mm256_loadu_si256((const __m256i *)(x[b].qh + 32 * h));
+            const __m256i q0 = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(hb, m3), 4));
+            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), m3), 4));
+            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), m3), 4));
+            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
+            const int8_t *yq = y[b].qs + 128 * h;
+            const __m256i p0 = dp0(q0, _mm256_loadu_si256((const __m256i *)yq));
+            const __m256i p1 = dp0(q1, _mm256_loadu_si256((const __m256i *)(yq + 32)));
+            const __m256i p2 = dp0(q2, _mm256_loadu_si256((const __m256i *)(yq + 64)));
+            const __m256i p3 = dp0(q3, _mm256_loadu_si256((const __m256i *)(yq + 96)));
+            /* part p covers sub-blocks 2p (lanes 0-3) and 2p+1 (lanes 4-7) */
+            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_packs_epi32(p0, p1), pick4(scb, 0, 2, 1, 3)));
+            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_packs_epi32(p2, p3), pick4(scb, 4, 6, 5, 7)));
+        }
+        const __m256i bs = _mm256_loadu_si256((const __m256i *)y[b].bsums);
+        const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(bs, sc16), 5);
+        const __m256i t = _mm256_sub_epi32(_mm256_add_epi32(s0, s1), sub);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(t), acc);
+    }
+    *s = gk_hsum(acc);
 }
