@@ -133,3 +133,115 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
     }
     *s = gk_hsum(acc);
 }
+
+/* Q2_K: unsigned 2-bit codes, 4-bit scale and min per 16 weights; mins through the bsums. */
+void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_q2_K *x = vx;
+    const gk_block_q8_K *y = vy;
+    const __m256i m3 = _mm256_set1_epi8(3);
+    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
+        const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_srli_epi16(_mm_andnot_si128(_mm_set1_epi8(0x0F), sc8), 4));
+        const __m256i sc16 = _mm256_cvtepu8_epi16(_mm_and_si128(sc8, _mm_set1_epi8(0x0F)));
+        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        for (int h = 0; h < 2; h++) {
+            const __m256i scb = _mm256_permute4x64_epi64(sc16, h ? 0xEE : 0x44);
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
+            const int8_t *yq = y[b].qs + 128 * h;
+            const __m256i p0 = dp0(_mm256_and_si256(bits, m3), _mm256_loadu_si256((const __m256i *)yq));
+            const __m256i p1 = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 2), m3), _mm256_loadu_si256((const __m256i *)(yq + 32)));
+            const __m256i p2 = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m3), _mm256_loadu_si256((const __m256i *)(yq + 64)));
+            const __m256i p3 = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 6), m3), _mm256_loadu_si256((const __m256i *)(yq + 96)));
+            /* part p covers sub-blocks 2p (lanes 0-3) and 2p+1 (lanes 4-7) */
+            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_packs_epi32(p0, p1), pick4(scb, 0, 2, 1, 3)));
+            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_packs_epi32(p2, p3), pick4(scb, 4, 6, 5, 7)));
+        }
+        const float dy = y[b].d;
+        const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * dy), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
+        accm = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].dmin) * dy), _mm256_cvtepi32_ps(pm), accm);
+    }
+    *s = gk_hsum(_mm256_sub_ps(acc, accm));
+}
+
+/* Q3_K: q + 4 h in 0..7 unsigned, signed 6-bit scales per 16, minus 4 * sum(scale * bsum). */
+void gk_vecdot_q3_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_q3_K *x = vx;
+    const gk_block_q8_K *y = vy;
+    const __m256i m3 = _mm256_set1_epi8(3), m4 = _mm256_set1_epi8(4);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        /* 16 six-bit scales: low 4 bits from bytes 0..7 (low then high nibbles), 2 high bits from
+         * bytes 8..11 (scale j: byte 8 + j % 4, bits 2 (j / 4)) */
+        const __m128i v = _mm_loadl_epi64((const __m128i *)x[b].scales);
+        const __m128i lo = _mm_unpacklo_epi64(_mm_and_si128(v, _mm_set1_epi8(0x0F)),
+                                              _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0F)));
+        uint32_t hw;
+        memcpy(&hw, x[b].scales + 8, 4);
+        const __m128i hi = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)hw), _mm_setr_epi32(0, 2, 4, 6)), _mm_set1_epi8(3));
+        const __m128i scbv = _mm_sub_epi8(_mm_or_si128(lo, _mm_slli_epi16(hi, 4)), _mm_set1_epi8(32));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(scbv);
+        const __m256i hm = _mm256_loadu_si256((const __m256i *)x[b].hmask);
+        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        for (int h = 0; h < 2; h++) {
+            const __m256i scb = _mm256_permute4x64_epi64(sc16, h ? 0xEE : 0x44);
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
+            const int8_t *yq = y[b].qs + 128 * h;
+            __m256i p[4];
+            for (int sh = 0; sh < 4; sh++) {
+                const int bit = 4 * h + sh;
+                /* bit `bit` of each hmask byte -> 4 */
+                const __m256i hb = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(hm, bit), 2), m4);
+                const __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3), hb);
+                p[sh] = dp0(q, _mm256_loadu_si256((const __m256i *)(yq + 32 * sh)));
+            }
+            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_packs_epi32(p[0], p[1]), pick4(scb, 0, 2, 1, 3)));
+            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_packs_epi32(p[2], p[3]), pick4(scb, 4, 6, 5, 7)));
+        }
+        const __m256i bs = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
+        const __m256i t = _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_slli_epi32(bs, 2));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(t), acc);
+    }
+    *s = gk_hsum(acc);
+}
+
+/* IQ4_XS: table values + 128 as unsigned bytes (one vpdpbusd per 32 weights, the +128 taken back
+ * through the bsums); the eight per-sub-block sums reduced with a vphaddd tree, then one vpmulld by
+ * the 6-bit scales (the sums do not fit int16, so no packssdw here). */
+void gk_vecdot_iq4_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq4_xs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const __m256i tbl = _mm256_xor_si256(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_kvalues_iq4nl)),
+                                         _mm256_set1_epi8((char)0x80));
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m256i sh_l = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28), sh_h = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        uint32_t sl;
+        memcpy(&sl, x[b].scales_l, 4);
+        const __m256i ls = _mm256_sub_epi32(
+            _mm256_or_si256(_mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int)sl), sh_l), _mm256_set1_epi32(15)),
+                            _mm256_slli_epi32(_mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(x[b].scales_h), sh_h),
+                                                               _mm256_set1_epi32(3)), 4)),
+            _mm256_set1_epi32(32));
+        __m256i p[8];
+        for (int k = 0; k < 4; k++) {
+            /* sub-blocks 2k, 2k+1: 16 bytes each, low nibbles = weights 0..15, high = 16..31 */
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * k));
+            const __m256i lo = _mm256_shuffle_epi8(tbl, _mm256_and_si256(bits, m4));
+            const __m256i hi = _mm256_shuffle_epi8(tbl, _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4));
+            p[2 * k] = dp0(_mm256_permute2x128_si256(lo, hi, 0x20), _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * k)));
+            p[2 * k + 1] = dp0(_mm256_permute2x128_si256(lo, hi, 0x31), _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * k + 32)));
+        }
+        /* [sum p0, ..., sum p7] */
+        const __m256i h01 = _mm256_hadd_epi32(p[0], p[1]), h23 = _mm256_hadd_epi32(p[2], p[3]);
+        const __m256i h45 = _mm256_hadd_epi32(p[4], p[5]), h67 = _mm256_hadd_epi32(p[6], p[7]);
+        const __m256i q0 = _mm256_hadd_epi32(h01, h23), q1 = _mm256_hadd_epi32(h45, h67);
+        const __m256i sums = _mm256_add_epi32(_mm256_permute2x128_si256(q0, q1, 0x20), _mm256_permute2x128_si256(q0, q1, 0x31));
+        const __m256i bs32 = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums), _mm256_set1_epi16(1));
+        const __m256i t = _mm256_mullo_epi32(ls, _mm256_sub_epi32(sums, _mm256_slli_epi32(bs32, 7)));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(t), acc);
+    }
+    *s = gk_hsum(acc);
+}
