@@ -1,9 +1,9 @@
-/* vec_dot of the K types with 32-weight sub-blocks (Q4_K, Q5_K) and Q6_K on the avx512_vnni tier.
+/* vec_dot of the K types (Q2_K .. Q6_K) and IQ4_XS on the avx512_vnni tier.
  *
  * Per 32 weights: one vpdpbusd (unsigned codes x Q8_K bytes) into zero gives 8 int32 sums of 4
  * products (each fits in int16: at most 4 * 63 * 128). Two such results are packed to int16
- * (vpackssdw) and the per-sub-block scales applied with one vpmaddwd, so a pair of 32-weight chunks
- * costs dpbusd x2 + pack + madd + add instead of maddubs x2 + madd x2 + add x2 + scale shuffles.
+ * (vpackssdw) and the per-sub-block scales applied and accumulated with one vpdpwssd, so a pair of
+ * 32-weight chunks costs dpbusd x2 + pack + vpdpwssd (maddubs x2 + madd x2 + add x2 before).
  * Mins (Q4_K, Q5_K) and the -32 offset (Q6_K) go through the Q8_K bsums once per super-block. */
 #include <immintrin.h>
 #include <stdint.h>
@@ -55,8 +55,8 @@ void gk_vecdot_q4_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
             const __m256i p0 = dp0(lo, _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j)));
             const __m256i p1 = dp0(hi, _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j + 32)));
-            const __m256i t = _mm256_madd_epi16(_mm256_packs_epi32(p0, p1), pick2(scb, 2 * j, 2 * j + 1));
-            if (j & 1) s1 = _mm256_add_epi32(s1, t); else s0 = _mm256_add_epi32(s0, t);
+            const __m256i pk = _mm256_packs_epi32(p0, p1), sv = pick2(scb, 2 * j, 2 * j + 1);
+            if (j & 1) s1 = _mm256_dpwssd_epi32(s1, pk, sv); else s0 = _mm256_dpwssd_epi32(s0, pk, sv);
         }
         const float dy = y[b].d;
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
@@ -85,8 +85,8 @@ void gk_vecdot_q5_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
             const __m256i p0 = dp0(lo, _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j)));
             const __m256i p1 = dp0(hi, _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j + 32)));
-            const __m256i t = _mm256_madd_epi16(_mm256_packs_epi32(p0, p1), pick2(scb, 2 * j, 2 * j + 1));
-            if (j & 1) s1 = _mm256_add_epi32(s1, t); else s0 = _mm256_add_epi32(s0, t);
+            const __m256i pk = _mm256_packs_epi32(p0, p1), sv = pick2(scb, 2 * j, 2 * j + 1);
+            if (j & 1) s1 = _mm256_dpwssd_epi32(s1, pk, sv); else s0 = _mm256_dpwssd_epi32(s0, pk, sv);
         }
         const float dy = y[b].d;
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
@@ -123,8 +123,8 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             const __m256i p2 = dp0(q2, _mm256_loadu_si256((const __m256i *)(yq + 64)));
             const __m256i p3 = dp0(q3, _mm256_loadu_si256((const __m256i *)(yq + 96)));
             /* part p covers sub-blocks 2p (lanes 0-3) and 2p+1 (lanes 4-7) */
-            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_packs_epi32(p0, p1), pick4(scb, 0, 2, 1, 3)));
-            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_packs_epi32(p2, p3), pick4(scb, 4, 6, 5, 7)));
+            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p0, p1), pick4(scb, 0, 2, 1, 3));
+            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p2, p3), pick4(scb, 4, 6, 5, 7));
         }
         const __m256i bs = _mm256_loadu_si256((const __m256i *)y[b].bsums);
         const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(bs, sc16), 5);
@@ -154,8 +154,8 @@ void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             const __m256i p2 = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m3), _mm256_loadu_si256((const __m256i *)(yq + 64)));
             const __m256i p3 = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 6), m3), _mm256_loadu_si256((const __m256i *)(yq + 96)));
             /* part p covers sub-blocks 2p (lanes 0-3) and 2p+1 (lanes 4-7) */
-            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_packs_epi32(p0, p1), pick4(scb, 0, 2, 1, 3)));
-            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_packs_epi32(p2, p3), pick4(scb, 4, 6, 5, 7)));
+            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p0, p1), pick4(scb, 0, 2, 1, 3));
+            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p2, p3), pick4(scb, 4, 6, 5, 7));
         }
         const float dy = y[b].d;
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
@@ -196,8 +196,8 @@ void gk_vecdot_q3_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
                 const __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3), hb);
                 p[sh] = dp0(q, _mm256_loadu_si256((const __m256i *)(yq + 32 * sh)));
             }
-            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_packs_epi32(p[0], p[1]), pick4(scb, 0, 2, 1, 3)));
-            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_packs_epi32(p[2], p[3]), pick4(scb, 4, 6, 5, 7)));
+            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p[0], p[1]), pick4(scb, 0, 2, 1, 3));
+            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p[2], p[3]), pick4(scb, 4, 6, 5, 7));
         }
         const __m256i bs = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
         const __m256i t = _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_slli_epi32(bs, 2));
