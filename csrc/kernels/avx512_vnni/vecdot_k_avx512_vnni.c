@@ -78,11 +78,10 @@ void gk_vecdot_q5_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
         for (int j = 0; j < 4; j++) {
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j));
-            /* bit 2j / 2j+1 of qh -> 0x10 */
-            const __m256i h0 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j), 4), m16);
-            const __m256i h1 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j + 1), 4), m16);
-            const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
-            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
+            /* + 16 where bit 2j / 2j+1 of the qh byte is set (vptestmb mask, masked add) */
+            const __m256i l4 = _mm256_and_si256(bits, m4), h4 = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            const __m256i lo = _mm256_mask_add_epi8(l4, _mm256_test_epi8_mask(qh, _mm256_set1_epi8((char)(1 << (2 * j)))), l4, m16);
+            const __m256i hi = _mm256_mask_add_epi8(h4, _mm256_test_epi8_mask(qh, _mm256_set1_epi8((char)(2 << (2 * j)))), h4, m16);
             const __m256i p0 = dp0(lo, _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j)));
             const __m256i p1 = dp0(hi, _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j + 32)));
             const __m256i pk = _mm256_packs_epi32(p0, p1), sv = pick2(scb, 2 * j, 2 * j + 1);
@@ -101,7 +100,7 @@ void gk_vecdot_q5_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
 void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q6_K *x = vx;
     const gk_block_q8_K *y = vy;
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3);
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
@@ -113,10 +112,11 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h));
             const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h + 32));
             const __m256i hb = _mm256_loadu_si256((const __m256i *)(x[b].qh + 32 * h));
-            const __m256i q0 = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(hb, m3), 4));
-            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), m3), 4));
-            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), m3), 4));
-            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
+            /* q = (low nibble & 0x0F) | (2 high bits at 0x30): one vpternlogd ((a & b) | c) each */
+            const __m256i q0 = _mm256_ternarylogic_epi32(l0, m4, _mm256_and_si256(_mm256_slli_epi16(hb, 4), m30), 0xEA);
+            const __m256i q1 = _mm256_ternarylogic_epi32(l1, m4, _mm256_and_si256(_mm256_slli_epi16(hb, 2), m30), 0xEA);
+            const __m256i q2 = _mm256_ternarylogic_epi32(_mm256_srli_epi16(l0, 4), m4, _mm256_and_si256(hb, m30), 0xEA);
+            const __m256i q3 = _mm256_ternarylogic_epi32(_mm256_srli_epi16(l1, 4), m4, _mm256_and_si256(_mm256_srli_epi16(hb, 2), m30), 0xEA);
             const int8_t *yq = y[b].qs + 128 * h;
             const __m256i p0 = dp0(q0, _mm256_loadu_si256((const __m256i *)yq));
             const __m256i p1 = dp0(q1, _mm256_loadu_si256((const __m256i *)(yq + 32)));
@@ -191,9 +191,9 @@ void gk_vecdot_q3_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             __m256i p[4];
             for (int sh = 0; sh < 4; sh++) {
                 const int bit = 4 * h + sh;
-                /* bit `bit` of each hmask byte -> 4 */
-                const __m256i hb = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(hm, bit), 2), m4);
-                const __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3), hb);
+                /* + 4 where bit `bit` of the hmask byte is set (vptestmb mask, masked add) */
+                const __m256i q2 = _mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3);
+                const __m256i q = _mm256_mask_add_epi8(q2, _mm256_test_epi8_mask(hm, _mm256_set1_epi8((char)(1 << bit))), q2, m4);
                 p[sh] = dp0(q, _mm256_loadu_si256((const __m256i *)(yq + 32 * sh)));
             }
             s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p[0], p[1]), pick4(scb, 0, 2, 1, 3));
