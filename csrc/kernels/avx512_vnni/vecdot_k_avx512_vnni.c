@@ -15,6 +15,13 @@
 
 AI __m256i dp0(__m256i u, __m256i s) { return _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, s); }
 
+/* the adjacent fp16 pair (d, dmin) times dy, in one conversion: lanes 0 and 1 */
+AI __m128 d_dmin(const void *p, float dy) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return _mm_mul_ps(_mm_cvtph_ps(_mm_cvtsi32_si128((int)v)), _mm_set1_ps(dy));
+}
+
 /* int16 scale pattern for packs(p_a, p_b): 128-bit lane 0 is [A0 x4, B0 x4], lane 1 [A1 x4, B1 x4]
  * (indices into the 8 int16 scales that scb holds in each lane). */
 AI __m256i pick4(__m256i scb, int A0, int B0, int A1, int B1) {
@@ -60,8 +67,9 @@ void gk_vecdot_q4_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         }
         const float dy = y[b].d;
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * dy), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
-        accm = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].dmin) * dy), _mm256_cvtepi32_ps(pm), accm);
+        const __m128 dd = d_dmin(&x[b].d, dy);
+        acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(dd), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
+        accm = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_movehdup_ps(dd)), _mm256_cvtepi32_ps(pm), accm);
     }
     *s = gk_hsum(_mm256_sub_ps(acc, accm));
 }
@@ -89,8 +97,9 @@ void gk_vecdot_q5_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         }
         const float dy = y[b].d;
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * dy), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
-        accm = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].dmin) * dy), _mm256_cvtepi32_ps(pm), accm);
+        const __m128 dd = d_dmin(&x[b].d, dy);
+        acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(dd), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
+        accm = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_movehdup_ps(dd)), _mm256_cvtepi32_ps(pm), accm);
     }
     *s = gk_hsum(_mm256_sub_ps(acc, accm));
 }
@@ -159,8 +168,9 @@ void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         }
         const float dy = y[b].d;
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * dy), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
-        accm = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].dmin) * dy), _mm256_cvtepi32_ps(pm), accm);
+        const __m128 dd = d_dmin(&x[b].d, dy);
+        acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(dd), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
+        accm = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_movehdup_ps(dd)), _mm256_cvtepi32_ps(pm), accm);
     }
     *s = gk_hsum(_mm256_sub_ps(acc, accm));
 }
