@@ -1,4 +1,4 @@
-/* vec_dot of the K types (Q2_K .. Q6_K) and IQ4_XS on the avx512_vnni tier.
+/* vec_dot of the K types (Q2_K .. Q6_K), IQ4_XS and TQ2_0 on the avx512_vnni tier.
  *
  * Per 32 weights: one vpdpbusd (unsigned codes x Q8_K bytes) into zero gives 8 int32 sums of 4
  * products (each fits in int16: at most 4 * 63 * 128). Two such results are packed to int16
@@ -251,6 +251,32 @@ void gk_vecdot_iq4_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, cons
         const __m256i sums = _mm256_add_epi32(_mm256_permute2x128_si256(q0, q1, 0x20), _mm256_permute2x128_si256(q0, q1, 0x31));
         const __m256i bs32 = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums), _mm256_set1_epi16(1));
         const __m256i t = _mm256_mullo_epi32(ls, _mm256_sub_epi32(sums, _mm256_slli_epi32(bs32, 7)));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(t), acc);
+    }
+    *s = gk_hsum(acc);
+}
+
+/* TQ2_0: codes 0..2 (weight + 1) dotted with vpdpbusd, minus sum(y) from the bsums. Four
+ * accumulators (one per 2-bit field) so the eight dpbusd of a super-block do not form one chain. */
+void gk_vecdot_tq2_0_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_tq2_0 *x = vx;
+    const gk_block_q8_K *y = vy;
+    const __m256i m3 = _mm256_set1_epi8(3);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        __m256i a[4];
+        const __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums), _mm256_set1_epi16(1));
+        a[0] = _mm256_sub_epi32(_mm256_setzero_si256(), bs);
+        a[1] = a[2] = a[3] = _mm256_setzero_si256();
+        for (int g = 0; g < 2; g++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * g));
+            const int8_t *yq = y[b].qs + 128 * g;
+            a[0] = _mm256_dpbusd_epi32(a[0], _mm256_and_si256(bits, m3), _mm256_loadu_si256((const __m256i *)yq));
+            a[1] = _mm256_dpbusd_epi32(a[1], _mm256_and_si256(_mm256_srli_epi16(bits, 2), m3), _mm256_loadu_si256((const __m256i *)(yq + 32)));
+            a[2] = _mm256_dpbusd_epi32(a[2], _mm256_and_si256(_mm256_srli_epi16(bits, 4), m3), _mm256_loadu_si256((const __m256i *)(yq + 64)));
+            a[3] = _mm256_dpbusd_epi32(a[3], _mm256_and_si256(_mm256_srli_epi16(bits, 6), m3), _mm256_loadu_si256((const __m256i *)(yq + 96)));
+        }
+        const __m256i t = _mm256_add_epi32(_mm256_add_epi32(a[0], a[1]), _mm256_add_epi32(a[2], a[3]));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(t), acc);
     }
     *s = gk_hsum(acc);

@@ -19,4 +19,4 @@
 /* q5_K_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
 /* q6_K_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
 /* iq4_xs_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_tq2_0, tq2_0_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+/* tq2_0_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
