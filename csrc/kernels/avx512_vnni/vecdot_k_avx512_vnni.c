@@ -216,16 +216,25 @@ void gk_vecdot_q3_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
     *s = gk_hsum(acc);
 }
 
-/* IQ4_XS: table values + 128 as unsigned bytes (one vpdpbusd per 32 weights, the +128 taken back
- * through the bsums); the eight per-sub-block sums reduced with a vphaddd tree, then one vpmulld by
- * the 6-bit scales (the sums do not fit int16, so no packssdw here). */
+/* IQ4_XS: table values + 128 as unsigned bytes (vpdpbusd; the +128 taken back through the bsums).
+ * A 32-byte load holds sub-blocks 2k (low 128 bits) and 2k+1, low nibbles = weights 0..15, high =
+ * 16..31; the activation halves are loaded to match, so each 128-bit lane of the pair's sum belongs
+ * to one sub-block, and a vphaddd tree yields the sub-block sums in the order 0 2 4 6 1 3 5 7 (the
+ * scales and bsums are taken in that order). The sums do not fit int16: one vpmulld by the scales. */
+AI __m256i load2x16(const int8_t *lo, const int8_t *hi) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)lo)),
+                                   _mm_loadu_si128((const __m128i *)hi), 1);
+}
+
 void gk_vecdot_iq4_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq4_xs *x = vx;
     const gk_block_q8_K *y = vy;
     const __m256i tbl = _mm256_xor_si256(_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_kvalues_iq4nl)),
                                          _mm256_set1_epi8((char)0x80));
     const __m256i m4 = _mm256_set1_epi8(0x0F);
-    const __m256i sh_l = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28), sh_h = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+    /* sub-block ib's scale: nibble ib of scales_l, 2 bits at 2 ib of scales_h; lanes in order 0 2 4 6 1 3 5 7 */
+    const __m256i sh_l = _mm256_setr_epi32(0, 8, 16, 24, 4, 12, 20, 28), sh_h = _mm256_setr_epi32(0, 4, 8, 12, 2, 6, 10, 14);
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
         uint32_t sl;
@@ -235,21 +244,17 @@ void gk_vecdot_iq4_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, cons
                             _mm256_slli_epi32(_mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(x[b].scales_h), sh_h),
                                                                _mm256_set1_epi32(3)), 4)),
             _mm256_set1_epi32(32));
-        __m256i p[8];
+        __m256i v[4];
         for (int k = 0; k < 4; k++) {
-            /* sub-blocks 2k, 2k+1: 16 bytes each, low nibbles = weights 0..15, high = 16..31 */
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * k));
             const __m256i lo = _mm256_shuffle_epi8(tbl, _mm256_and_si256(bits, m4));
             const __m256i hi = _mm256_shuffle_epi8(tbl, _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4));
-            p[2 * k] = dp0(_mm256_permute2x128_si256(lo, hi, 0x20), _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * k)));
-            p[2 * k + 1] = dp0(_mm256_permute2x128_si256(lo, hi, 0x31), _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * k + 32)));
+            const int8_t *yq = y[b].qs + 64 * k;
+            v[k] = _mm256_dpbusd_epi32(dp0(lo, load2x16(yq, yq + 32)), hi, load2x16(yq + 16, yq + 48));
         }
-        /* [sum p0, ..., sum p7] */
-        const __m256i h01 = _mm256_hadd_epi32(p[0], p[1]), h23 = _mm256_hadd_epi32(p[2], p[3]);
-        const __m256i h45 = _mm256_hadd_epi32(p[4], p[5]), h67 = _mm256_hadd_epi32(p[6], p[7]);
-        const __m256i q0 = _mm256_hadd_epi32(h01, h23), q1 = _mm256_hadd_epi32(h45, h67);
-        const __m256i sums = _mm256_add_epi32(_mm256_permute2x128_si256(q0, q1, 0x20), _mm256_permute2x128_si256(q0, q1, 0x31));
-        const __m256i bs32 = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums), _mm256_set1_epi16(1));
+        const __m256i sums = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+        const __m256i bs32 = _mm256_permutevar8x32_epi32(
+            _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums), _mm256_set1_epi16(1)), order);
         const __m256i t = _mm256_mullo_epi32(ls, _mm256_sub_epi32(sums, _mm256_slli_epi32(bs32, 7)));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(t), acc);
     }
