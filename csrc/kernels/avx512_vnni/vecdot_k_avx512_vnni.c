@@ -31,6 +31,11 @@ AI __m256i pick4(__m256i scb, int A0, int B0, int A1, int B1) {
                                         c0, c1, c0, c1, c0, c1, c0, c1, d0, d1, d0, d1, d0, d1, d0, d1);
     return _mm256_shuffle_epi8(scb, sh);
 }
+/* the same pattern straight from 16 int16 scales (sub-block 8h + i at index 8h + i) with one vpermw */
+AI __m256i pickw(__m256i sc16, int h, int A0, int B0, int A1, int B1) {
+    const short a = (short)(8 * h + A0), b = (short)(8 * h + B0), c = (short)(8 * h + A1), d = (short)(8 * h + B1);
+    return _mm256_permutexvar_epi16(_mm256_setr_epi16(a, a, a, a, b, b, b, b, c, c, c, c, d, d, d, d), sc16);
+}
 /* 32-weight sub-blocks A (p_a) and B (p_b): every lane of p_a has scale A */
 AI __m256i pick2(__m256i scb, int A, int B) { return pick4(scb, A, B, A, B); }
 
@@ -116,8 +121,6 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
         __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
-            /* scales 8h .. 8h+7 as int16 in both lanes */
-            const __m256i scb = _mm256_permute4x64_epi64(sc16, h ? 0xEE : 0x44);
             const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h));
             const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h + 32));
             const __m256i hb = _mm256_loadu_si256((const __m256i *)(x[b].qh + 32 * h));
@@ -132,8 +135,8 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             const __m256i p2 = dp0(q2, _mm256_loadu_si256((const __m256i *)(yq + 64)));
             const __m256i p3 = dp0(q3, _mm256_loadu_si256((const __m256i *)(yq + 96)));
             /* part p covers sub-blocks 2p (lanes 0-3) and 2p+1 (lanes 4-7) */
-            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p0, p1), pick4(scb, 0, 2, 1, 3));
-            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p2, p3), pick4(scb, 4, 6, 5, 7));
+            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p0, p1), pickw(sc16, h, 0, 2, 1, 3));
+            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p2, p3), pickw(sc16, h, 4, 6, 5, 7));
         }
         const __m256i bs = _mm256_loadu_si256((const __m256i *)y[b].bsums);
         const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(bs, sc16), 5);
@@ -155,7 +158,6 @@ void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         const __m256i sc16 = _mm256_cvtepu8_epi16(_mm_and_si128(sc8, _mm_set1_epi8(0x0F)));
         __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
-            const __m256i scb = _mm256_permute4x64_epi64(sc16, h ? 0xEE : 0x44);
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
             const int8_t *yq = y[b].qs + 128 * h;
             const __m256i p0 = dp0(_mm256_and_si256(bits, m3), _mm256_loadu_si256((const __m256i *)yq));
@@ -163,8 +165,8 @@ void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             const __m256i p2 = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m3), _mm256_loadu_si256((const __m256i *)(yq + 64)));
             const __m256i p3 = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 6), m3), _mm256_loadu_si256((const __m256i *)(yq + 96)));
             /* part p covers sub-blocks 2p (lanes 0-3) and 2p+1 (lanes 4-7) */
-            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p0, p1), pick4(scb, 0, 2, 1, 3));
-            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p2, p3), pick4(scb, 4, 6, 5, 7));
+            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p0, p1), pickw(sc16, h, 0, 2, 1, 3));
+            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p2, p3), pickw(sc16, h, 4, 6, 5, 7));
         }
         const float dy = y[b].d;
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
@@ -195,7 +197,6 @@ void gk_vecdot_q3_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         const __m256i hm = _mm256_loadu_si256((const __m256i *)x[b].hmask);
         __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
-            const __m256i scb = _mm256_permute4x64_epi64(sc16, h ? 0xEE : 0x44);
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
             const int8_t *yq = y[b].qs + 128 * h;
             __m256i p[4];
@@ -206,8 +207,8 @@ void gk_vecdot_q3_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
                 const __m256i q = _mm256_mask_add_epi8(q2, _mm256_test_epi8_mask(hm, _mm256_set1_epi8((char)(1 << bit))), q2, m4);
                 p[sh] = dp0(q, _mm256_loadu_si256((const __m256i *)(yq + 32 * sh)));
             }
-            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p[0], p[1]), pick4(scb, 0, 2, 1, 3));
-            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p[2], p[3]), pick4(scb, 4, 6, 5, 7));
+            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p[0], p[1]), pickw(sc16, h, 0, 2, 1, 3));
+            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p[2], p[3]), pickw(sc16, h, 4, 6, 5, 7));
         }
         const __m256i bs = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
         const __m256i t = _mm256_sub_epi32(_mm256_add_epi32(s0, s1), _mm256_slli_epi32(bs, 2));
