@@ -23,7 +23,7 @@ AI __m128 d_dmin(const void *p, float dy) {
 }
 
 /* int16 scale pattern for packs(p_a, p_b): 128-bit lane 0 is [A0 x4, B0 x4], lane 1 [A1 x4, B1 x4]
- * (indices into the 8 int16 scales that scb holds in each lane). */
+ * (indices into the 8 int16 scales that scb holds in each lane), by one pshufb. */
 AI __m256i pick4(__m256i scb, int A0, int B0, int A1, int B1) {
     const char a0 = (char)(2 * A0), a1 = (char)(2 * A0 + 1), b0 = (char)(2 * B0), b1 = (char)(2 * B0 + 1);
     const char c0 = (char)(2 * A1), c1 = (char)(2 * A1 + 1), d0 = (char)(2 * B1), d1 = (char)(2 * B1 + 1);
@@ -154,8 +154,9 @@ void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
     __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
-        const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_srli_epi16(_mm_andnot_si128(_mm_set1_epi8(0x0F), sc8), 4));
-        const __m256i sc16 = _mm256_cvtepu8_epi16(_mm_and_si128(sc8, _mm_set1_epi8(0x0F)));
+        const __m256i v16 = _mm256_cvtepu8_epi16(sc8); /* min << 4 | scale, widened once */
+        const __m256i mins16 = _mm256_srli_epi16(v16, 4);
+        const __m256i sc16 = _mm256_and_si256(v16, _mm256_set1_epi16(0x0F));
         __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
