@@ -279,11 +279,13 @@ void gk_vecdot_tq2_0_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * g));
             const int8_t *yq = y[b].qs + 128 * g;
             a[0] = _mm256_dpbusd_epi32(a[0], _mm256_and_si256(bits, m3), _mm256_loadu_si256((const __m256i *)yq));
-            a[1] = _mm256_dpbusd_epi32(a[1], _mm256_and_si256(_mm256_srli_epi16(bits, 2), m3), _mm256_loadu_si256((const __m256i *)(yq + 32)));
-            a[2] = _mm256_dpbusd_epi32(a[2], _mm256_and_si256(_mm256_srli_epi16(bits, 4), m3), _mm256_loadu_si256((const __m256i *)(yq + 64)));
+            /* fields 1 and 2 in place (4 q and 16 q): no shift; shifted back once per super-block */
+            a[1] = _mm256_dpbusd_epi32(a[1], _mm256_and_si256(bits, _mm256_set1_epi8(0x0C)), _mm256_loadu_si256((const __m256i *)(yq + 32)));
+            a[2] = _mm256_dpbusd_epi32(a[2], _mm256_and_si256(bits, _mm256_set1_epi8(0x30)), _mm256_loadu_si256((const __m256i *)(yq + 64)));
             a[3] = _mm256_dpbusd_epi32(a[3], _mm256_and_si256(_mm256_srli_epi16(bits, 6), m3), _mm256_loadu_si256((const __m256i *)(yq + 96)));
         }
-        const __m256i t = _mm256_add_epi32(_mm256_add_epi32(a[0], a[1]), _mm256_add_epi32(a[2], a[3]));
+        const __m256i t = _mm256_add_epi32(_mm256_add_epi32(a[0], _mm256_srai_epi32(a[1], 2)),
+                                           _mm256_add_epi32(_mm256_srai_epi32(a[2], 4), a[3]));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(t), acc);
     }
     *s = gk_hsum(acc);
