@@ -116,6 +116,7 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
     const gk_block_q8_K *y = vy;
     const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
     __m256 acc = _mm256_setzero_ps();
+    _Pragma("GCC unroll 2") /* two super-blocks per iteration: measured ~2% faster here */
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
         const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
@@ -184,7 +185,7 @@ void gk_vecdot_q3_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
     const gk_block_q8_K *y = vy;
     const __m256i m3 = _mm256_set1_epi8(3), m4 = _mm256_set1_epi8(4);
     __m256 acc = _mm256_setzero_ps();
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+    _Pragma("GCC unroll 2") for (int64_t b = 0; b < n / GK_QK_K; b++) {
         /* 16 six-bit scales: low 4 bits from bytes 0..7 (low then high nibbles), 2 high bits from
          * bytes 8..11 (scale j: byte 8 + j % 4, bits 2 (j / 4)) */
         const __m128i v = _mm_loadl_epi64((const __m128i *)x[b].scales);
