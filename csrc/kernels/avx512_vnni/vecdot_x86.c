@@ -13,10 +13,10 @@
 /* q5_1_q8_1: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
 /* iq4_nl_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
 /* mxfp4_q8_0: vec_dot in vecdot_legacy_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_q2_K, q2_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_q3_K, q3_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_q4_K, q4_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_q5_K, q5_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_q6_K, q6_K_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq4_xs, iq4_xs_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
-GK_X86_DEFINE_VECDOT(gk_k_tq2_0, tq2_0_q8_K, avx512_vnni) /* gemm: gemm_packed_avx512_vnni.c */
+/* q2_K_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* q3_K_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* q4_K_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* q5_K_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* q6_K_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* iq4_xs_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
+/* tq2_0_q8_K: vec_dot in vecdot_k_avx512_vnni.c, gemm in gemm_packed_avx512_vnni.c */
