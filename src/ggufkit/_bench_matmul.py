@@ -5,13 +5,15 @@ Weights are made of real ggml-quantized blocks when the golden files are availab
 of the right type work for speed: the kernels do the same work whatever the values), else of random
 bytes with sane fp16 scales. Figures:
 - m = 1, 4096 x 4096 weight (fits in L3): GB/s of weight bytes, compared with ggml's vec_dot figure
-  (single thread, /work/shared/baselines/ggml-cpu.md) where known;
+  (single thread, /work/shared/baselines/ggml-cpu.md) where known and, when GGUFKIT_GGML_LIB names a
+  build of ggml's CPU kernels, with ggml's vec_dot timed in the same run (see ``_ggml_vec_dot``);
 - m = 1, several 4096 x 14336 weights cycled (larger than L3): GB/s, next to a read-bandwidth
   baseline measured in the same run (numpy sum of a large array, and numpy float32 W @ x);
 - m = 64 and 512: GFLOP/s (2 m n k / s) next to numpy float32 matmul on the dequantized weights.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import time
 
@@ -66,13 +68,53 @@ def _time(fn, min_time=0.2, min_reps=3):
     return best
 
 
+def _ggml_vec_dot(name: str):
+    """ggml's own vec_dot for `name`, from the library GGUFKIT_GGML_LIB names, or None.
+
+    The library must export ggml's ``ggml_vec_dot_<type>_<dot type>`` (ggml's ``ggml-cpu/quants.c``,
+    ``ggml-cpu/arch/<arch>/quants.c`` and ``ggml-quants.c``, built with ``-O3 -march=native``, plus the
+    three float tables ``ggml-cpu.c`` fills at start-up) and this loop, ggml's mul_mat for m = 1::
+
+        void ggmlvd_rows(void *fn, int n, int64_t nrows, size_t row_bytes, const void *w,
+                         const void *act, float *out) {
+            void (*f)(int, float *, size_t, const void *, size_t, const void *, size_t, int) = fn;
+            for (int64_t r = 0; r < nrows; r++)
+                f(n, out + r, 0, (const char *)w + r * row_bytes, 0, act, 0, 1);
+        }
+    """
+    path = os.environ.get("GGUFKIT_GGML_LIB")
+    t = GGMLType[name]
+    if not path or t.block_size == 1:
+        return None
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError:
+        return None
+    def spelling(type_name):  # ggml spells types in lower case but keeps the K: q4_K, iq2_xxs
+        low = type_name.lower()
+        return low[:-2] + "_K" if low.endswith("_k") else low
+    sym = f"ggml_vec_dot_{spelling(name)}_{spelling(t.vec_dot_type.name)}"
+    fn, loop = getattr(lib, sym, None), getattr(lib, "ggmlvd_rows", None)
+    if fn is None or loop is None:
+        return None
+    loop.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int64, ctypes.c_size_t, ctypes.c_void_p,
+                     ctypes.c_void_p, ctypes.c_void_p]
+    loop.restype = None
+    addr = ctypes.cast(fn, ctypes.c_void_p).value
+
+    def run_rows(x_q: np.ndarray, w: np.ndarray, out: np.ndarray, k: int):
+        loop(addr, k, w.shape[0], w.shape[1], w.ctypes.data, x_q.ctypes.data, out.ctypes.data)
+    return run_rows
+
+
 def _read_bandwidth(nbytes=256 << 20):
     a = np.ones(nbytes // 8, dtype=np.float64)
     t = _time(lambda: a.sum(), min_time=0.3)
     return nbytes / t / 1e9
 
 
-def run(quick: bool = False, types=None, threads=(1, 2)) -> list:
+def run(quick: bool = False, types=None, threads=(1, 2), parts=("l3", "big", "gemm")) -> list:
+    """`parts` picks the workloads: "l3" (m = 1 in L3), "big" (m = 1 larger than L3), "gemm" (m = 64, 512)."""
     from . import matmul
     rng = np.random.default_rng(0)
     types = types or (QUICK_TYPES if quick else ALL_TYPES)
@@ -82,13 +124,32 @@ def run(quick: bool = False, types=None, threads=(1, 2)) -> list:
     mt = 0.1 if quick else 0.3
     # --- m = 1, in L3
     x1 = rng.standard_normal(k).astype(np.float32)
-    for name in types:
+    for name in (types if "l3" in parts else ()):
         w = make_weight(name, n_l3, k, rng)
+        ggml_rows = _ggml_vec_dot(name)
         for th in threads:
             t = _time(lambda: matmul(x1, w, type=name, shape=(n_l3, k), threads=th), mt)
-            rows.append(dict(bench="m=1 L3", type=name, threads=th, gbs=w.nbytes / t / 1e9,
-                             ggml_gbs=GGML_VEC_DOT_GBS.get(name) if th == 1 else None))
-    # --- m = 1, larger than L3: several 4096 x 14336 (quick: 2 x 4096 x 8192) cycled
+            row = dict(bench="m=1 L3", type=name, threads=th, gbs=w.nbytes / t / 1e9,
+                       ggml_gbs=GGML_VEC_DOT_GBS.get(name) if th == 1 else None)
+            if th == 1 and ggml_rows is not None:
+                from . import quantize
+                x_q, out = quantize(x1, GGMLType[name].vec_dot_type), np.empty(n_l3, np.float32)
+                # ours again right after ggml, and each keeps its best: both see the same machine
+                tg = _time(lambda: ggml_rows(x_q, w, out, k), mt)
+                t = min(t, _time(lambda: matmul(x1, w, type=name, shape=(n_l3, k), threads=th), mt))
+                row.update(gbs=w.nbytes / t / 1e9, ggml_now_gbs=w.nbytes / tg / 1e9)
+            rows.append(row)
+    if "big" in parts:
+        rows += _run_big(quick, types, threads, x1, rng, mt)
+    if "gemm" in parts:
+        rows += _run_gemm(quick, types, threads, rng, mt)
+    return rows
+
+
+def _run_big(quick, types, threads, x1, rng, mt):
+    """m = 1 on weights larger than L3: several 4096 x 14336 (quick: 2 x 4096 x 8192) cycled."""
+    from . import matmul
+    rows, k = [], x1.shape[0]
     big_n, n_mats = (8192, 2) if quick else (14336, 3)
     # read-bandwidth reference: numpy's one-thread sum and BLAS's (multi-threaded) float32 W @ x over a
     # matrix larger than L3; the better of the two stands for "the machine's read bandwidth"
@@ -137,6 +198,8 @@ def format_table(rows) -> str:
         note = ""
         if r.get("ggml_gbs"):
             note = f"ggml vec_dot {r['ggml_gbs']:.1f} GB/s -> x{r['gbs'] / r['ggml_gbs']:.2f}"
+        if r.get("ggml_now_gbs"):
+            note += f"; same run {r['ggml_now_gbs']:.1f} GB/s -> x{r['gbs'] / r['ggml_now_gbs']:.2f}"
         if r.get("read_bw"):
             note = f"{100 * r['gbs'] / r['read_bw']:.0f}% of read bw"
         gbs = f"{r['gbs']:8.2f}" if "gbs" in r else " " * 8
