@@ -173,7 +173,13 @@ def _run_big(quick, types, threads, x1, rng, mt):
             t = _time(step, mt, min_reps=n_mats * 2)
             rows.append(dict(bench="m=1 >L3", type=name, threads=th, gbs=ws[0].nbytes / t / 1e9,
                              read_bw=bw))
-    # --- m = 64 / 512
+    return rows
+
+
+def _run_gemm(quick, types, threads, rng, mt):
+    """m = 64 and 512: GFLOP/s next to numpy's float32 matmul."""
+    from . import matmul
+    rows, k = [], 4096
     n_g = 1024 if quick else 4096
     for m in ((64,) if quick else (64, 512)):
         x = rng.standard_normal((m, k)).astype(np.float32)
