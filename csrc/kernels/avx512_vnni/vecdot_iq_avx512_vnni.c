@@ -2,13 +2,16 @@
  *
  * The grids of IQ2_XXS, IQ2_XS, IQ3_XXS and IQ3_S are not loaded from memory one entry at a time (IQ2_S's,
  * 4 times larger, is: see its kernel): each grid entry is stored as a 16-bit code
- * (2 bits per weight for the IQ2 grids, 3 bits for the IQ3 grids) and 32 entries are looked up at once
- * in registers with vpermi2w (IQ3_S: its low and high bytes with vpermi2b, 64 at once); vpmultishiftqb spreads each code over the bytes of its weights and vpermb
- * maps the small codes to grid values. The 7-bit sign fields (IQ2_XXS, IQ2_XS, IQ3_XXS) become ksigns
- * bytes (field + parity bit) in scalar registers, which the vector units leave idle, and a 64-bit mask
- * negates the activations (IQ2_S and IQ3_S store the sign bits as they are). Products are summed with
- * vpdpbusd, and the group scales applied with vpdpwssd after packing the 32-bit sums to 16 bits (they are
- * below 2^15).
+ * (2 bits per weight for the IQ2 grids, 3 bits for the IQ3 grids), split into low and high bytes that
+ * vpermi2b looks up 64 entries at a time in registers (IQ2_XS: 32 at once with vpermi2w);
+ * vpmultishiftqb spreads each code over the bytes of its weights and vpermb maps the small codes to grid
+ * values. The 7-bit sign fields (IQ2_XXS, IQ2_XS, IQ3_XXS) become ksigns bytes (field + parity bit),
+ * in vector registers for IQ2_XXS (a vpermi2b over the ksigns table), in scalar registers for the others,
+ * and a 64-bit mask negates the activations (IQ2_S and IQ3_S store the sign bits as they are). Products
+ * are summed with vpdpbusd, and the group scales applied with vpdpwssd after packing the 32-bit sums to
+ * 16 bits (they are below 2^15).
+ * Zen 4 runs a 512-bit op as two 256-bit halves: vpdpbusd, vpmultishiftqb and the mask-producing
+ * compares share two pipes, the permutes two (one in common), so the kernels count those ops first.
  * Q8_K activations are within [-127, 127], so negating them never overflows.
  * The code tables below were generated from the grids in csrc/core/tables.c. */
 #include "vecdot_simd_avx512_vnni.h"
@@ -179,45 +182,6 @@ static inline uint64_t signs_2groups(uint32_t a0, uint32_t a1) {
 
 static inline uint32_t load32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 
-void gk_vecdot_iq2_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
-    const gk_block_iq2_xxs *x = vx;
-    const gk_block_q8_K *y = vy;
-    const int64_t nb = n / GK_QK_K;
-    /* Word 4q + c of the index vector = grid index of the 8-weight sub-group 8c + q, i.e. byte
-     * 8 * (2c + q / 4) + q % 4 of qs: then qword q of the codes holds one sub-group of each 64-weight chunk. */
-    uint8_t idx_bytes[64];
-    for (int q = 0; q < 8; ++q)
-        for (int c = 0; c < 4; ++c) {
-            idx_bytes[2 * (4 * q + c)] = (uint8_t)(8 * (2 * c + q / 4) + q % 4);
-            idx_bytes[2 * (4 * q + c) + 1] = 0;
-        }
-    const __m512i idx_perm = _mm512_loadu_si512(idx_bytes);
-    const __m512i vals = _mm512_load_si512(vals_iq2);
-    const __m512i zero = _mm512_setzero_si512();
-    __m512i code_ctrl[4];
-    for (int c = 0; c < 4; ++c) code_ctrl[c] = shift_ctrl(16 * c, 2);
-    __m512 acc = _mm512_setzero_ps();
-    for (int64_t i = 0; i < nb; ++i) {
-        const __m512i qs = _mm512_loadu_si512(x[i].qs);
-        const __m512i idx = _mm512_maskz_permutexvar_epi8(0x5555555555555555ULL, idx_perm, qs);
-        const __m512i codes = gk_vd_lookup16_256(idx, codes_iq2xxs);
-        __m512i p[4];
-        for (int c = 0; c < 4; ++c) {
-            const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c], codes), vals);
-            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
-            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(signs_2groups(load32(x[i].qs + 8 * c + 2), load32(x[i].qs + 8 * c + 6))), zero, q8);
-            p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
-        }
-        /* qword g: the scale of group g */
-        const __m512i ls = _mm512_ternarylogic_epi64(_mm512_srli_epi64(qs, 59), _mm512_set1_epi64(30),
-                                                     _mm512_set1_epi64(1), 0xea); /* (a & b) | c */
-        const __m512i sumi = apply_scales(p, ls, 4);
-        const float d = gk_vd_half(x[i].d) * y[i].d;
-        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
-    }
-    *s = 0.125f * _mm512_reduce_add_ps(acc);
-}
-
 /* IQ3_XXS: the 256 codes split into low and high bytes, looked up 64 at a time with vpermi2b (as IQ3_S). */
 static uint8_t GK_ALIGN64 iq3xxs_code_lo[256], iq3xxs_code_hi[256];
 static pthread_once_t iq3xxs_code_once = PTHREAD_ONCE_INIT;
@@ -230,6 +194,107 @@ static inline __m512i lookup8_256(const uint8_t *tab, __m512i idx, __mmask64 k7)
     const __m512i t0 = _mm512_permutex2var_epi8(_mm512_load_si512(tab), idx, _mm512_load_si512(tab + 64));
     const __m512i t1 = _mm512_permutex2var_epi8(_mm512_load_si512(tab + 128), idx, _mm512_load_si512(tab + 192));
     return _mm512_mask_blend_epi8(k7, t0, t1);
+}
+
+/* IQ2_XXS and IQ2_XS, two blocks per iteration: the 16-bit codes split into low and high bytes, so that
+ * one vpermi2b looks up 64 entries (both blocks' 32) among 128 (vpermi2w: 32 among 64, and the blend masks
+ * cost a vptestmw each, on the ports the multishifts and vpdpbusd need). Byte p of the entry vector
+ * holds sub-group iq2_subgroup_of_byte(p) so that unpacklo / unpackhi of the looked-up low and high bytes
+ * give the two blocks' code vectors, whose word 4q + c holds sub-group 8c + q (qword q: one sub-group of
+ * each 64-weight chunk c). The tables are built once. */
+static uint8_t GK_ALIGN64 iq2xxs_code_lo[256], iq2xxs_code_hi[256], iq2xxs_perm[64], iq2xxs_sign_perm[64];
+static pthread_once_t iq2xxs_once = PTHREAD_ONCE_INIT;
+
+/* sub-group (0-31) of byte p of the entry vector, plus 32 for the second block */
+static inline int iq2_subgroup_of_byte(int p) {
+    const int w = 8 * (p / 16) + p % 8;
+    return 32 * ((p % 16) / 8) + 8 * (w % 4) + w / 4;
+}
+
+static void iq2xxs_init(void) {
+    for (int k = 0; k < 256; ++k) { iq2xxs_code_lo[k] = (uint8_t)codes_iq2xxs[k]; iq2xxs_code_hi[k] = (uint8_t)(codes_iq2xxs[k] >> 8); }
+    /* the grid index of sub-group s is byte 8 * (s / 4) + s % 4 of qs (the second block: + 64) */
+    for (int p = 0; p < 64; ++p) {
+        const int e = iq2_subgroup_of_byte(p), s = e % 32;
+        iq2xxs_perm[p] = (uint8_t)(64 * (e / 32) + 8 * (s / 4) + s % 4);
+    }
+    /* qword k of the sign-field vector: the sign words (high halves of qs qwords 2 (k % 4) and
+     * 2 (k % 4) + 1) of block k / 4, i.e. the fields of sub-groups 8 (k % 4) .. 8 (k % 4) + 7 */
+    for (int p = 0; p < 64; ++p) {
+        const int k = p / 8, t = p % 8;
+        iq2xxs_sign_perm[p] = (uint8_t)(64 * (k / 4) + 8 * (2 * (k % 4) + t / 4) + 4 + t % 4);
+    }
+}
+
+/* The 64 ksigns bytes (field + parity bit) of two blocks' sub-groups, in order (the second block's from
+ * byte 32), from the sign-field vector (see iq2xxs_sign_perm): byte j of a qword takes the 7 bits at
+ * 32 (j / 4) + 7 (j % 4), and a vpermi2b over the 128-byte ksigns table adds the parity bit. The
+ * vector units do this for 64 sub-groups in 3 instructions; the scalar equivalent took ~17 per 8. */
+static inline __m512i iq2_ksigns64(__m512i fields) {
+    uint64_t c = 0;
+    for (int j = 0; j < 8; ++j) c |= (uint64_t)(32 * (j / 4) + 7 * (j % 4)) << (8 * j);
+    const __m512i f = _mm512_multishift_epi64_epi8(_mm512_set1_epi64((long long)c), fields);
+    return _mm512_permutex2var_epi8(_mm512_loadu_si512(gk_ksigns_iq2xs), f, _mm512_loadu_si512(gk_ksigns_iq2xs + 64));
+}
+
+/* One IQ2_XXS block times its activations, given its code vector; added to acc. */
+static inline __m512 iq2xxs_block(__m512 acc, __m512i codes, const volatile uint64_t *sg, const gk_block_iq2_xxs *x, const gk_block_q8_K *y) {
+    const __m512i vals = _mm512_load_si512(vals_iq2), zero = _mm512_setzero_si512();
+    __m512i p[4];
+    for (int c = 0; c < 4; ++c) {
+        const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(shift_ctrl(16 * c, 2), codes), vals);
+        const __m512i q8 = _mm512_loadu_si512(y->qs + 64 * c);
+        p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg[c]), zero, q8));
+    }
+    /* qword g: the scale of group g (top 4 bits of qword g of qs), 2 * s + 1 */
+    const __m512i ls = _mm512_ternarylogic_epi64(_mm512_srli_epi64(_mm512_loadu_si512(x->qs), 59), _mm512_set1_epi64(30),
+                                                 _mm512_set1_epi64(1), 0xea); /* (a & b) | c */
+    const __m512i sumi = apply_scales(p, ls, 4);
+    const float d = gk_vd_half(x->d) * y->d;
+    return _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+}
+
+/* Looks up the code bytes and writes the 8 sign masks of blocks xa and xb (xb = xa: one block looked up twice). */
+static inline void iq2xxs_lookup2(const gk_block_iq2_xxs *xa, const gk_block_iq2_xxs *xb, __m512i perm, __m512i sign_perm,
+                                  __m512i *lo, __m512i *hi, volatile uint64_t *sg) {
+    const __m512i qa = _mm512_loadu_si512(xa->qs), qb = _mm512_loadu_si512(xb->qs);
+    const __m512i idx = _mm512_permutex2var_epi8(qa, perm, qb);
+    const __mmask64 k7 = _mm512_movepi8_mask(idx);
+    *lo = lookup8_256(iq2xxs_code_lo, idx, k7);
+    *hi = lookup8_256(iq2xxs_code_hi, idx, k7);
+    _mm512_store_si512((void *)sg, iq2_ksigns64(_mm512_permutex2var_epi8(qa, sign_perm, qb)));
+}
+
+void gk_vecdot_iq2_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    pthread_once(&iq2xxs_once, iq2xxs_init);
+    const gk_block_iq2_xxs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    const __m512i perm = _mm512_load_si512(iq2xxs_perm), sign_perm = _mm512_load_si512(iq2xxs_sign_perm);
+    /* Sign masks of a pair's 8 chunks, double-buffered: they go through memory (a load per mask is cheaper
+     * than the vector extracts the compiler would otherwise emit). The lookups of the next pair run
+     * during the products of this one: the chain load -> lookup -> signs -> vpdpbusd is long enough
+     * that one iteration alone leaves the vector ports idle (+25% measured). */
+    volatile uint64_t GK_ALIGN64 sg[2][8];
+    __m512 acc = _mm512_setzero_ps();
+    if (nb == 0) {
+        *s = 0;
+        return;
+    }
+    __m512i lo, hi;
+    iq2xxs_lookup2(&x[0], &x[nb > 1 ? 1 : 0], perm, sign_perm, &lo, &hi, sg[0]);
+    int k = 0;
+    for (int64_t i = 0; i < nb; i += 2, k ^= 1) {
+        const int64_t j = i + 1 < nb ? i + 1 : i; /* an odd last block is looked up twice, counted once */
+        __m512i lo_next = lo, hi_next = hi;
+        if (i + 2 < nb)
+            iq2xxs_lookup2(&x[i + 2], &x[i + 3 < nb ? i + 3 : i + 2], perm, sign_perm, &lo_next, &hi_next, sg[k ^ 1]);
+        acc = iq2xxs_block(acc, _mm512_unpacklo_epi8(lo, hi), sg[k], &x[i], &y[i]);
+        if (j != i) acc = iq2xxs_block(acc, _mm512_unpackhi_epi8(lo, hi), sg[k] + 4, &x[j], &y[j]);
+        lo = lo_next;
+        hi = hi_next;
+    }
+    *s = 0.125f * _mm512_reduce_add_ps(acc);
 }
 
 /* Byte p of an entry vector holds grid entry e of 64 so that unpacklo / unpackhi of the looked-up low
