@@ -3,10 +3,10 @@
  * The grids of IQ2_XXS, IQ2_XS, IQ3_XXS and IQ3_S are not loaded from memory one entry at a time (IQ2_S's,
  * 4 times larger, is: see its kernel): each grid entry is stored as a 16-bit code
  * (2 bits per weight for the IQ2 grids, 3 bits for the IQ3 grids), split into low and high bytes that
- * vpermi2b looks up 64 entries at a time in registers (IQ2_XS: 32 at once with vpermi2w);
- * vpmultishiftqb spreads each code over the bytes of its weights and vpermb maps the small codes to grid
- * values. The 7-bit sign fields (IQ2_XXS, IQ2_XS, IQ3_XXS) become ksigns bytes (field + parity bit),
- * in vector registers for IQ2_XXS (a vpermi2b over the ksigns table), in scalar registers for the others,
+ * vpermi2b looks up 64 entries at a time in registers; vpmultishiftqb spreads each code over the bytes
+ * of its weights and vpermb maps the small codes to grid values. The 7-bit sign fields (IQ2_XXS, IQ2_XS,
+ * IQ3_XXS) become ksigns bytes (field + parity bit), in vector registers for the IQ2 types (a vpermi2b
+ * over the ksigns table), in scalar registers for IQ3_XXS,
  * and a 64-bit mask negates the activations (IQ2_S and IQ3_S store the sign bits as they are). Products
  * are summed with vpdpbusd, and the group scales applied with vpdpwssd after packing the 32-bit sums to
  * 16 bits (they are below 2^15).
@@ -226,15 +226,20 @@ static void iq2xxs_init(void) {
     }
 }
 
-/* The 64 ksigns bytes (field + parity bit) of two blocks' sub-groups, in order (the second block's from
- * byte 32), from the sign-field vector (see iq2xxs_sign_perm): byte j of a qword takes the 7 bits at
- * 32 (j / 4) + 7 (j % 4), and a vpermi2b over the 128-byte ksigns table adds the parity bit. The
- * vector units do this for 64 sub-groups in 3 instructions; the scalar equivalent took ~17 per 8. */
-static inline __m512i iq2_ksigns64(__m512i fields) {
+/* ksigns bytes (field + parity bit) of the 7-bit fields in the low bits of each byte of f (bit 7 is
+ * ignored): one vpermi2b over the 128-byte table does 64 fields (the scalar equivalent took ~17
+ * instructions per 8). */
+static inline __m512i iq2_ksigns(__m512i f) {
+    return _mm512_permutex2var_epi8(_mm512_loadu_si512(gk_ksigns_iq2xs), f, _mm512_loadu_si512(gk_ksigns_iq2xs + 64));
+}
+
+/* The 64 ksigns bytes of two IQ2_XXS blocks' sub-groups, in order (the second block's from byte 32),
+ * from the sign-field vector (see iq2xxs_sign_perm): byte j of a qword takes the 7 bits at
+ * 32 (j / 4) + 7 (j % 4). */
+static inline __m512i iq2xxs_ksigns64(__m512i fields) {
     uint64_t c = 0;
     for (int j = 0; j < 8; ++j) c |= (uint64_t)(32 * (j / 4) + 7 * (j % 4)) << (8 * j);
-    const __m512i f = _mm512_multishift_epi64_epi8(_mm512_set1_epi64((long long)c), fields);
-    return _mm512_permutex2var_epi8(_mm512_loadu_si512(gk_ksigns_iq2xs), f, _mm512_loadu_si512(gk_ksigns_iq2xs + 64));
+    return iq2_ksigns(_mm512_multishift_epi64_epi8(_mm512_set1_epi64((long long)c), fields));
 }
 
 /* One IQ2_XXS block times its activations, given its code vector; added to acc. */
@@ -262,7 +267,7 @@ static inline void iq2xxs_lookup2(const gk_block_iq2_xxs *xa, const gk_block_iq2
     const __mmask64 k7 = _mm512_movepi8_mask(idx);
     *lo = lookup8_256(iq2xxs_code_lo, idx, k7);
     *hi = lookup8_256(iq2xxs_code_hi, idx, k7);
-    _mm512_store_si512((void *)sg, iq2_ksigns64(_mm512_permutex2var_epi8(qa, sign_perm, qb)));
+    _mm512_store_si512((void *)sg, iq2xxs_ksigns64(_mm512_permutex2var_epi8(qa, sign_perm, qb)));
 }
 
 void gk_vecdot_iq2_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
@@ -362,48 +367,6 @@ static inline __m512i odd_scale16(__m512i v) {
     return _mm512_ternarylogic_epi32(_mm512_slli_epi16(v, 1), _mm512_set1_epi16(0x1e), _mm512_set1_epi16(1), 0xea);
 }
 
-void gk_vecdot_iq2_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
-    const gk_block_iq2_xs *x = vx;
-    const gk_block_q8_K *y = vy;
-    const int64_t nb = n / GK_QK_K;
-    /* word 4q + c of the index vector = qs word 8c + q (sub-group 8c + q), as for IQ2_XXS */
-    int16_t idx_words[32];
-    for (int q = 0; q < 8; ++q)
-        for (int c = 0; c < 4; ++c) idx_words[4 * q + c] = (int16_t)(8 * c + q);
-    const __m512i idx_perm = _mm512_loadu_si512(idx_words);
-    const __m512i vals = _mm512_load_si512(vals_iq2);
-    const __m512i zero = _mm512_setzero_si512();
-    const __m512i sc_ctrl_a = half_scale_ctrl(0), sc_ctrl_b = half_scale_ctrl(8);
-    __m512i code_ctrl[4];
-    for (int c = 0; c < 4; ++c) code_ctrl[c] = shift_ctrl(16 * c, 2);
-    __m512 acc = _mm512_setzero_ps();
-    for (int64_t i = 0; i < nb; ++i) {
-        const __m512i qs = _mm512_loadu_si512(x[i].qs);
-        const __m512i idx = _mm512_and_si512(_mm512_permutexvar_epi16(idx_perm, qs), _mm512_set1_epi16(511));
-        const __m512i codes = gk_vd_lookup16_512(idx, codes_iq2xs);
-        __m512i p[4];
-        for (int c = 0; c < 4; ++c) {
-            const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(code_ctrl[c], codes), vals);
-            const __m512i q8 = _mm512_loadu_si512(y[i].qs + 64 * c);
-            uint64_t q0, q1;
-            memcpy(&q0, x[i].qs + 8 * c, 8);
-            memcpy(&q1, x[i].qs + 8 * c + 4, 8);
-            const uint64_t sg = ksigns_x8(_pext_u64(q0, 0xFE00FE00FE00FE00ULL) | (_pext_u64(q1, 0xFE00FE00FE00FE00ULL) << 28));
-            const __m512i q8s = _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg), zero, q8);
-            p[c] = _mm512_dpbusd_epi32(zero, w, q8s);
-        }
-        uint64_t sc64;
-        memcpy(&sc64, x[i].scales, 8);
-        const __m512i scb = _mm512_set1_epi64((long long)sc64);
-        const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_a, scb));
-        const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(sc_ctrl_b, scb));
-        __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
-        sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
-        const float d = gk_vd_half(x[i].d) * y[i].d;
-        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
-    }
-    *s = 0.125f * _mm512_reduce_add_ps(acc);
-}
 
 static const int8_t GK_ALIGN64 vals_iq3s[64] = {
     1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15,
@@ -486,6 +449,85 @@ void gk_vecdot_iq3_s_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const
         acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
     }
     *s = _mm512_reduce_add_ps(acc);
+}
+
+/* IQ2_XS: as IQ2_XXS (two blocks per iteration, 64 entries per vpermi2b on the low and high code bytes,
+ * the next pair looked up during this one), with 9-bit indices: bit 7 and bit 8 select among the 4
+ * quarters of the 512-entry tables. Built once. */
+static uint8_t GK_ALIGN64 iq2xs_code_lo[512], iq2xs_code_hi[512], iq2xs_perm[64], iq2xs_sign_perm[64], iq2xs_sc_ctrl[2][64];
+static pthread_once_t iq2xs_once = PTHREAD_ONCE_INIT;
+static void iq2xs_init(void) {
+    for (int k = 0; k < 512; ++k) { iq2xs_code_lo[k] = (uint8_t)codes_iq2xs[k]; iq2xs_code_hi[k] = (uint8_t)(codes_iq2xs[k] >> 8); }
+    /* the index of sub-group s is qs word s: its low byte (index bits 0-7) is qs byte 2s, bit 8 is bit 0
+     * of byte 2s + 1, and the 7-bit sign field bits 1-7 of byte 2s + 1 */
+    for (int p = 0; p < 64; ++p) {
+        const int e = iq2_subgroup_of_byte(p);
+        iq2xs_perm[p] = (uint8_t)(64 * (e / 32) + 2 * (e % 32));
+        iq2xs_sign_perm[p] = (uint8_t)(64 * (p / 32) + 2 * (p % 32) + 1);
+    }
+    for (int h = 0; h < 2; ++h) _mm512_store_si512(iq2xs_sc_ctrl[h], half_scale_ctrl(8 * h));
+}
+
+/* Looks up the code bytes and writes the 8 sign masks of blocks xa and xb (xb = xa: one block looked up twice). */
+static inline void iq2xs_lookup2(const gk_block_iq2_xs *xa, const gk_block_iq2_xs *xb, __m512i perm, __m512i sign_perm,
+                                 __m512i *lo, __m512i *hi, volatile uint64_t *sg) {
+    const __m512i qa = _mm512_loadu_si512(xa->qs), qb = _mm512_loadu_si512(xb->qs);
+    const __m512i idx = _mm512_permutex2var_epi8(qa, perm, qb);
+    const __m512i idx_hi = _mm512_permutex2var_epi8(qa, _mm512_add_epi8(perm, _mm512_set1_epi8(1)), qb);
+    const __mmask64 k7 = _mm512_movepi8_mask(idx), k8 = _mm512_test_epi8_mask(idx_hi, _mm512_set1_epi8(1));
+    *lo = lookup8_512(iq2xs_code_lo, idx, k7, k8);
+    *hi = lookup8_512(iq2xs_code_hi, idx, k7, k8);
+    /* the high bytes in sub-group order, shifted right by one: the sign field in bits 0-6 */
+    _mm512_store_si512((void *)sg, iq2_ksigns(_mm512_srli_epi16(_mm512_permutex2var_epi8(qa, sign_perm, qb), 1)));
+}
+
+/* One IQ2_XS block times its activations, given its code vector and sign masks; added to acc. */
+static inline __m512 iq2xs_block(__m512 acc, __m512i codes, const volatile uint64_t *sg, const gk_block_iq2_xs *x,
+                                 const gk_block_q8_K *y) {
+    const __m512i vals = _mm512_load_si512(vals_iq2), zero = _mm512_setzero_si512();
+    __m512i p[4];
+    for (int c = 0; c < 4; ++c) {
+        const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(shift_ctrl(16 * c, 2), codes), vals);
+        const __m512i q8 = _mm512_loadu_si512(y->qs + 64 * c);
+        p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg[c]), zero, q8));
+    }
+    uint64_t sc64;
+    memcpy(&sc64, x->scales, 8);
+    const __m512i scb = _mm512_set1_epi64((long long)sc64);
+    const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[0]), scb));
+    const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[1]), scb));
+    __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
+    sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
+    const float d = gk_vd_half(x->d) * y->d;
+    return _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
+}
+
+void gk_vecdot_iq2_xs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    pthread_once(&iq2xs_once, iq2xs_init);
+    const gk_block_iq2_xs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    const __m512i perm = _mm512_load_si512(iq2xs_perm), sign_perm = _mm512_load_si512(iq2xs_sign_perm);
+    volatile uint64_t GK_ALIGN64 sg[2][8]; /* double-buffered sign masks, as for IQ2_XXS */
+    __m512 acc = _mm512_setzero_ps();
+    if (nb == 0) {
+        *s = 0;
+        return;
+    }
+    __m512i lo, hi;
+    iq2xs_lookup2(&x[0], &x[nb > 1 ? 1 : 0], perm, sign_perm, &lo, &hi, sg[0]);
+    int k = 0;
+    for (int64_t i = 0; i < nb; i += 2, k ^= 1) {
+        const int64_t j = i + 1 < nb ? i + 1 : i; /* an odd last block is looked up twice, counted once */
+        __m512i lo_next = lo, hi_next = hi;
+        if (i + 2 < nb)
+            iq2xs_lookup2(&x[i + 2], &x[i + 3 < nb ? i + 3 : i + 2], perm, sign_perm, &lo_next, &hi_next, sg[k ^ 1]);
+        acc = iq2xs_block(acc, _mm512_unpacklo_epi8(lo, hi), sg[k], &x[i], &y[i]);
+        if (j != i) acc = iq2xs_block(acc, _mm512_unpackhi_epi8(lo, hi), sg[k] + 4, &x[j], &y[j]);
+        lo = lo_next;
+        hi = hi_next;
+    }
+    *s = 0.125f * _mm512_reduce_add_ps(acc);
 }
 
 /* IQ2_S: the 1024-entry grid takes 16 vpermi2w per 32 codes, more than loading the entries: the indices
