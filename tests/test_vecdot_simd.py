@@ -107,3 +107,55 @@ def test_random_blocks_against_ref_and_float64(name, tier):
                 ref = vec_dot(name, w[r], a, k, "ref")
                 assert abs(got - ref) <= 1e-6 * l1 + 1e-30, (name, tier, k, r, got, ref)
                 assert abs(got - float(np.dot(wd[r], ad))) <= 1e-5 * l1 + 1e-30, (name, tier, k, r)
+
+
+def _with_every_iq2_index(name, raw, rng):
+    """raw (nb, type_size) blocks of IQ2_XXS/IQ2_XS/IQ2_S with their 32 grid indices per block set to a
+    random permutation of every grid index (repeated as needed), and their sign fields to every pattern."""
+    nb = raw.shape[0]
+    ngrid = {"IQ2_XXS": 256, "IQ2_XS": 512, "IQ2_S": 1024}[name]
+    idx = np.concatenate([rng.permutation(ngrid) for _ in range(-(-nb * 32 // ngrid))])[:nb * 32].reshape(nb, 32)
+    nsign = 256 if name == "IQ2_S" else 128
+    sgn = np.concatenate([rng.permutation(nsign) for _ in range(-(-nb * 32 // nsign))])[:nb * 32].reshape(nb, 32)
+    raw = raw.copy()
+    if name == "IQ2_XXS":  # qs qword g: 4 index bytes, then 4 seven-bit sign fields and the 4-bit scale
+        for g in range(8):
+            raw[:, 2 + 8 * g:6 + 8 * g] = idx[:, 4 * g:4 * g + 4]
+            aux = raw[:, 6 + 8 * g:10 + 8 * g].copy().view("<u4")[:, 0]
+            aux = aux & np.uint32(0xF0000000)
+            for l in range(4):
+                aux |= sgn[:, 4 * g + l].astype(np.uint32) << np.uint32(7 * l)
+            raw[:, 6 + 8 * g:10 + 8 * g] = aux.astype("<u4").view(np.uint8).reshape(nb, 4)
+    elif name == "IQ2_XS":  # qs word s: 9-bit index | 7-bit sign field << 9
+        w = (idx | (sgn << 9)).astype("<u2")
+        raw[:, 2:66] = w.view(np.uint8).reshape(nb, 64)
+    else:  # qs: 32 low index bytes, then 32 sign bytes; qh[g]: bits 8-9 of the indices of group g, 2 bits each
+        raw[:, 2:34] = idx & 0xFF
+        raw[:, 34:66] = sgn
+        hi = (idx >> 8).reshape(nb, 8, 4)
+        raw[:, 66:74] = hi[:, :, 0] | (hi[:, :, 1] << 2) | (hi[:, :, 2] << 4) | (hi[:, :, 3] << 6)
+    return raw
+
+
+@pytest.mark.parametrize("name", ["IQ2_XXS", "IQ2_XS", "IQ2_S"])
+def test_iq2_every_grid_index_sign_pattern_and_block_count(name, tier):
+    """Rows that use every grid index and every sign pattern, of 1 to 7 blocks and of one more block than the
+    grid needs (the kernels handle two blocks per iteration and look the next pair up ahead), with ordinary
+    and extreme (+-127) activations: the tier agrees with ref within 1e-6 and float64 within 1e-5 of sum|w * a|."""
+    rng = np.random.default_rng(abs(hash((name, tier, "iq2"))) % 2**32)
+    t = GGMLType[name]
+    vt = t.vec_dot_type
+    nfull = {"IQ2_XXS": 8, "IQ2_XS": 16, "IQ2_S": 32}[name] + 1
+    for nb in (1, 2, 3, 4, 5, 6, 7, nfull):
+        k = nb * 256
+        blocks = random_blocks(name, 1, k, rng).reshape(nb, t.type_size)
+        w = _with_every_iq2_index(name, blocks, rng).reshape(1, nb * t.type_size)
+        wd = dequant(name, w, k)[0]
+        for x in (rng.standard_normal(k).astype(np.float32), rng.choice([-1.0, 1.0], k).astype(np.float32)):
+            a = quantize_activations(x[None, :], vt)[0]
+            ad = act_dequant(vt, a)
+            l1 = np.sum(np.abs(wd * ad))
+            got = vec_dot(name, w[0], a, k, tier)
+            ref = vec_dot(name, w[0], a, k, "ref")
+            assert abs(got - ref) <= 1e-6 * l1 + 1e-30, (name, tier, nb, got, ref)
+            assert abs(got - float(np.dot(wd, ad))) <= 1e-5 * l1 + 1e-30, (name, tier, nb)
