@@ -242,8 +242,10 @@ static inline __m512i iq2xxs_ksigns64(__m512i fields) {
     return iq2_ksigns(_mm512_multishift_epi64_epi8(_mm512_set1_epi64((long long)c), fields));
 }
 
-/* One IQ2_XXS block times its activations, given its code vector; added to acc. */
-static inline __m512 iq2xxs_block(__m512 acc, __m512i codes, const volatile uint64_t *sg, const gk_block_iq2_xxs *x, const gk_block_q8_K *y) {
+/* One IQ2_XXS block times its activations, given its code vector, sign masks and the pair's scale vector
+ * (dword 8b + g: 2 s + 1 of group g of block b of the pair); added to acc. */
+static inline __m512 iq2xxs_block(__m512 acc, __m512i codes, const volatile uint64_t *sg, __m512i ls, int b,
+                                  const gk_block_iq2_xxs *x, const gk_block_q8_K *y) {
     const __m512i vals = _mm512_load_si512(vals_iq2), zero = _mm512_setzero_si512();
     __m512i p[4];
     for (int c = 0; c < 4; ++c) {
@@ -251,23 +253,25 @@ static inline __m512 iq2xxs_block(__m512 acc, __m512i codes, const volatile uint
         const __m512i q8 = _mm512_loadu_si512(y->qs + 64 * c);
         p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg[c]), zero, q8));
     }
-    /* qword g: the scale of group g (top 4 bits of qword g of qs), 2 * s + 1 */
-    const __m512i ls = _mm512_ternarylogic_epi64(_mm512_srli_epi64(_mm512_loadu_si512(x->qs), 59), _mm512_set1_epi64(30),
-                                                 _mm512_set1_epi64(1), 0xea); /* (a & b) | c */
-    const __m512i sumi = apply_scales(p, ls, 4);
+    __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), scales_for_pack(ls, 8 * b, 2));
+    sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), scales_for_pack(ls, 8 * b + 4, 2));
     const float d = gk_vd_half(x->d) * y->d;
     return _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc);
 }
 
-/* Looks up the code bytes and writes the 8 sign masks of blocks xa and xb (xb = xa: one block looked up twice). */
+/* Looks up the code bytes, writes the 8 sign masks and makes the scale vector (see iq2xxs_block) of blocks
+ * xa and xb (xb = xa: one block looked up twice). */
 static inline void iq2xxs_lookup2(const gk_block_iq2_xxs *xa, const gk_block_iq2_xxs *xb, __m512i perm, __m512i sign_perm,
-                                  __m512i *lo, __m512i *hi, volatile uint64_t *sg) {
+                                  __m512i *lo, __m512i *hi, volatile uint64_t *sg, __m512i *ls) {
     const __m512i qa = _mm512_loadu_si512(xa->qs), qb = _mm512_loadu_si512(xb->qs);
     const __m512i idx = _mm512_permutex2var_epi8(qa, perm, qb);
     const __mmask64 k7 = _mm512_movepi8_mask(idx);
     *lo = lookup8_256(iq2xxs_code_lo, idx, k7);
     *hi = lookup8_256(iq2xxs_code_hi, idx, k7);
-    _mm512_store_si512((void *)sg, iq2xxs_ksigns64(_mm512_permutex2var_epi8(qa, sign_perm, qb)));
+    /* dword m of the sign words: group m % 8 of block m / 8, its scale in the top 4 bits */
+    const __m512i fields = _mm512_permutex2var_epi8(qa, sign_perm, qb);
+    _mm512_store_si512((void *)sg, iq2xxs_ksigns64(fields));
+    *ls = _mm512_ternarylogic_epi32(_mm512_srli_epi32(fields, 27), _mm512_set1_epi32(0x1e), _mm512_set1_epi32(1), 0xea);
 }
 
 void gk_vecdot_iq2_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
@@ -286,18 +290,19 @@ void gk_vecdot_iq2_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, con
         *s = 0;
         return;
     }
-    __m512i lo, hi;
-    iq2xxs_lookup2(&x[0], &x[nb > 1 ? 1 : 0], perm, sign_perm, &lo, &hi, sg[0]);
+    __m512i lo, hi, ls;
+    iq2xxs_lookup2(&x[0], &x[nb > 1 ? 1 : 0], perm, sign_perm, &lo, &hi, sg[0], &ls);
     int k = 0;
     for (int64_t i = 0; i < nb; i += 2, k ^= 1) {
         const int64_t j = i + 1 < nb ? i + 1 : i; /* an odd last block is looked up twice, counted once */
-        __m512i lo_next = lo, hi_next = hi;
+        __m512i lo_next = lo, hi_next = hi, ls_next = ls;
         if (i + 2 < nb)
-            iq2xxs_lookup2(&x[i + 2], &x[i + 3 < nb ? i + 3 : i + 2], perm, sign_perm, &lo_next, &hi_next, sg[k ^ 1]);
-        acc = iq2xxs_block(acc, _mm512_unpacklo_epi8(lo, hi), sg[k], &x[i], &y[i]);
-        if (j != i) acc = iq2xxs_block(acc, _mm512_unpackhi_epi8(lo, hi), sg[k] + 4, &x[j], &y[j]);
+            iq2xxs_lookup2(&x[i + 2], &x[i + 3 < nb ? i + 3 : i + 2], perm, sign_perm, &lo_next, &hi_next, sg[k ^ 1], &ls_next);
+        acc = iq2xxs_block(acc, _mm512_unpacklo_epi8(lo, hi), sg[k], ls, 0, &x[i], &y[i]);
+        if (j != i) acc = iq2xxs_block(acc, _mm512_unpackhi_epi8(lo, hi), sg[k] + 4, ls, 1, &x[j], &y[j]);
         lo = lo_next;
         hi = hi_next;
+        ls = ls_next;
     }
     *s = 0.125f * _mm512_reduce_add_ps(acc);
 }
