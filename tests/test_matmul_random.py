@@ -78,7 +78,7 @@ def test_float_activations(name, tier):
     assert np.all(np.abs(y1 - ref[1]) <= 1e-5 * l1[1])
 
 
-@pytest.mark.parametrize("name", ["Q4_0", "Q6_K", "IQ2_XS"])
+@pytest.mark.parametrize("name", ["Q4_0", "Q6_K", "IQ2_XS", "F16", "BF16", "F32"])
 def test_gemm_many_rows_and_tiles(name, tier):
     """m > 64 and n > 512: the gemm's blocking over x rows and groups of weight tiles; each row equals
     its m = 1 product within 1e-6 of L1, and threads do not change a byte."""

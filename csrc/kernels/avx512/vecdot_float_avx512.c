@@ -55,58 +55,112 @@ TO_F32(bf16_row, ld_bf16, ldm_bf16)
 VECDOT(f16_f16, ld_f16, ldm_f16)
 VECDOT(bf16_bf16, ld_bf16, ldm_bf16)
 
-/* m > 1: tiles of 16 weight rows converted to float and transposed (k x 16), so one zmm FMA does
- * 16 weight rows x one activation value; 8 activation rows share each loaded weight vector. */
-#define FT 16
-#define FXR 8
-static inline __attribute__((always_inline)) void fmicro(const float *wt, int64_t k, const float *const *x, const int R,
-                                                         __m512 *out) {
-    __m512 acc[FXR];
-    for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
-    for (int64_t kk = 0; kk < k; kk++) {
-        const __m512 wv = _mm512_load_ps(wt + kk * FT);
-        for (int r = 0; r < R; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(x[r][kk]), wv, acc[r]);
+/* m > 1: tiles of 32 weight rows converted to float and transposed (k x 32, two zmm per k), so a pass
+ * broadcasts one value of each of 6 activation rows against two loaded weight vectors: 12 FMAs per
+ * 2 weight loads and 6 broadcasts. Each output is still one fmadd chain over k in order, so it does not
+ * depend on the tile it falls in (nor on the thread count). */
+#define FT 32
+#define FXR 6
+
+/* columns of a 16 x 16 block of floats: r[j] holds row j on entry and column j on return */
+AI void transpose16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
     }
-    for (int r = 0; r < R; r++) out[r] = acc[r];
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+        r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    }
+    /* r[4q + e], lane L: rows 4q..4q+3, element 4L + e. Gather the four lanes L of r[e], r[4+e], r[8+e], r[12+e] */
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+        r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
+        r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
+    }
+}
+
+AI __m512 ldm_f32(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
+
+/* 16 consecutive values of each of `rows` weight rows (the rest zero), from element kk on */
+#define LOAD16(NAME, T, LDM)                                                                         \
+    AI void NAME(const void *w, size_t w_stride, int rows, int64_t kk, __mmask16 m, __m512 r[16]) { \
+        for (int j = 0; j < 16; j++)                                                               \
+            r[j] = j < rows ? LDM((const T *)((const char *)w + j * w_stride) + kk, m) : _mm512_setzero_ps(); \
+    }
+LOAD16(load16_f16, uint16_t, ldm_f16)
+LOAD16(load16_bf16, uint16_t, ldm_bf16)
+LOAD16(load16_f32, float, ldm_f32)
+
+typedef void (*load16_fn)(const void *w, size_t w_stride, int rows, int64_t kk, __mmask16 m, __m512 r[16]);
+
+/* wt[kk * 32 + j] = weight row j, element kk, for the tile's `rows` rows (the rest zero) */
+AI void pack_tile(load16_fn load16, const void *w, size_t w_stride, int rows, int64_t k, float *wt) {
+    for (int h = 0; h < 2; h++) {
+        const int hr = rows - 16 * h < 0 ? 0 : (rows - 16 * h > 16 ? 16 : rows - 16 * h);
+        const void *wh = (const char *)w + 16 * h * w_stride;
+        for (int64_t kk = 0; kk < k; kk += 16) {
+            const int64_t left = k - kk < 16 ? k - kk : 16;
+            __m512 r[16];
+            load16(wh, w_stride, hr, kk, (__mmask16)((1u << left) - 1), r);
+            transpose16(r);
+            for (int c = 0; c < left; c++) _mm512_store_ps(wt + (kk + c) * FT + 16 * h, r[c]);
+        }
+    }
+}
+
+AI void fmicro(const float *wt, int64_t k, const float *const *x, const int R, __m512 *out) {
+    __m512 lo[FXR], hi[FXR];
+    for (int r = 0; r < R; r++) lo[r] = hi[r] = _mm512_setzero_ps();
+    for (int64_t kk = 0; kk < k; kk++) {
+        const __m512 w0 = _mm512_load_ps(wt + kk * FT), w1 = _mm512_load_ps(wt + kk * FT + 16);
+        for (int r = 0; r < R; r++) {
+            const __m512 xb = _mm512_set1_ps(x[r][kk]);
+            lo[r] = _mm512_fmadd_ps(xb, w0, lo[r]);
+            hi[r] = _mm512_fmadd_ps(xb, w1, hi[r]);
+        }
+    }
+    for (int r = 0; r < R; r++) out[2 * r] = lo[r], out[2 * r + 1] = hi[r];
 }
 
 typedef void (*row_to_f32)(const void *row, float *f, int64_t k);
-static void f32_row(const void *row, float *f, int64_t k) { memcpy(f, row, sizeof(float) * (size_t)k); }
 static void f16_row_v(const void *row, float *f, int64_t k) { f16_row(row, f, k); }
 static void bf16_row_v(const void *row, float *f, int64_t k) { bf16_row(row, f, k); }
 
-static void gemm_float(row_to_f32 conv, int64_t k, const void *w, size_t w_stride, int64_t n, const void *a,
-                       size_t a_stride, size_t a_elem, int64_t m, float *c, int64_t c_stride) {
-    /* float activations are used in place; halves are converted once per call */
-    const int direct = conv == f32_row;
-    float *af = direct ? NULL : malloc(sizeof(float) * (size_t)(k * m));
-    float *tmp = malloc(sizeof(float) * (size_t)k);
+/* conv == NULL: float activations, used in place */
+static void gemm_float(row_to_f32 conv, load16_fn load16, int64_t k, const void *w, size_t w_stride, int64_t n,
+                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) {
+    float *af = conv ? malloc(sizeof(float) * (size_t)(k * m)) : NULL;
     float *wt = gk_amalloc(sizeof(float) * (size_t)(k * FT));
-    if ((!direct && !af) || !tmp || !wt) {
+    if ((conv && !af) || !wt) {
         for (int64_t i = 0; i < m; i++) for (int64_t j = 0; j < n; j++) c[i * c_stride + j] = __builtin_nanf("");
-        free(af); free(tmp); free(wt); return;
+        free(af); free(wt); return;
     }
-    (void)a_elem;
-    const float *xbase = direct ? (const float *)a : af;
-    const int64_t ldx = direct ? (int64_t)(a_stride / sizeof(float)) : k;
-    if (!direct)
+    const float *xbase = conv ? af : (const float *)a;
+    const int64_t ldx = conv ? k : (int64_t)(a_stride / sizeof(float));
+    if (conv)
         for (int64_t i = 0; i < m; i++) conv((const char *)a + i * a_stride, af + i * k, k);
     for (int64_t jt = 0; jt < n; jt += FT) {
         const int rows = n - jt < FT ? (int)(n - jt) : FT;
-        for (int r = 0; r < FT; r++) {
-            if (r < rows) conv((const char *)w + (jt + r) * w_stride, tmp, k);
-            else memset(tmp, 0, sizeof(float) * (size_t)k);
-            for (int64_t kk = 0; kk < k; kk++) wt[kk * FT + r] = tmp[kk];
-        }
-        const __mmask16 mask = (__mmask16)((1u << rows) - 1);
+        pack_tile(load16, (const char *)w + jt * w_stride, w_stride, rows, k, wt);
+        const __mmask16 mlo = (__mmask16)((1u << (rows < 16 ? rows : 16)) - 1);
+        const __mmask16 mhi = (__mmask16)((1u << (rows > 16 ? rows - 16 : 0)) - 1);
         for (int64_t i = 0; i < m; i += FXR) {
             const int R = m - i >= FXR ? FXR : (int)(m - i);
             const float *xr[FXR];
             for (int r = 0; r < FXR; r++) xr[r] = xbase + (i + (r < R ? r : 0)) * ldx;
-            __m512 o[FXR] = {0};
-            switch (R) {
-            case 8: fmicro(wt, k, xr, 8, o); break;
-            case 7: fmicro(wt, k, xr, 7, o); break;
+            __m512 o[2 * FXR];
+            switch (R) { /* constant trip counts keep the accumulators in registers */
             case 6: fmicro(wt, k, xr, 6, o); break;
             case 5: fmicro(wt, k, xr, 5, o); break;
             case 4: fmicro(wt, k, xr, 4, o); break;
@@ -114,13 +168,16 @@ static void gemm_float(row_to_f32 conv, int64_t k, const void *w, size_t w_strid
             case 2: fmicro(wt, k, xr, 2, o); break;
             default: fmicro(wt, k, xr, 1, o); break;
             }
-            for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mask, o[r]);
+            for (int r = 0; r < R; r++) {
+                _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mlo, o[2 * r]);
+                _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt + 16, mhi, o[2 * r + 1]);
+            }
         }
     }
-    free(af); free(tmp); free(wt);
+    free(af); free(wt);
 }
 
-#define GEMM(NAME, CONV)                                                                             \
+#define GEMM(NAME, CONV, LOAD16)                                                                             \
     void gk_vecdot_##NAME##_avx512(int64_t n, float *s, const void *x, const void *y);              \
     void gk_gemm_##NAME##_avx512(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, \
                                  size_t a_stride, int64_t m, float *c, int64_t c_stride) {         \
@@ -128,10 +185,10 @@ static void gemm_float(row_to_f32 conv, int64_t k, const void *w, size_t w_strid
             for (int64_t j = 0; j < n; j++) gk_vecdot_##NAME##_avx512(k, c + j, (const char *)w + j * w_stride, a); \
             return;                                                                                \
         }                                                                                          \
-        gemm_float(CONV, k, w, w_stride, n, a, a_stride, 0, m, c, c_stride);                       \
+        gemm_float(CONV, LOAD16, k, w, w_stride, n, a, a_stride, m, c, c_stride);                  \
     }
-GEMM(f16_f16, f16_row_v)
-GEMM(bf16_bf16, bf16_row_v)
+GEMM(f16_f16, f16_row_v, load16_f16)
+GEMM(bf16_bf16, bf16_row_v, load16_bf16)
 
 /* F32: vec_dot in float with four accumulators */
 void gk_vecdot_f32_f32_avx512(int64_t n, float *s, const void *vx, const void *vy) {
@@ -150,4 +207,4 @@ void gk_vecdot_f32_f32_avx512(int64_t n, float *s, const void *vx, const void *v
     }
     *s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
 }
-GEMM(f32_f32, f32_row)
+GEMM(f32_f32, NULL, load16_f32)
