@@ -34,6 +34,9 @@ AI __m512 ldm_bf16(const uint16_t *p, __mmask16 m) {
 TO_F32(f16_row, ld_f16, ldm_f16)
 TO_F32(bf16_row, ld_bf16, ldm_bf16)
 
+/* A 4096 x 4096 half-precision weight (32 MiB) no longer fits in L3 beside the rest, so m = 1 streams it
+ * from DRAM: prefetching 8 KB (one row) ahead gave 1-3% in alternating runs (33.5-33.9 vs 33.0 GB/s). */
+#define PF_DIST 8192
 /* vec_dot: halves straight from both rows */
 #define VECDOT(NAME, LD, LDM)                                                                        \
     void gk_vecdot_##NAME##_avx512(int64_t n, float *s, const void *vx, const void *vy) {          \
@@ -41,6 +44,8 @@ TO_F32(bf16_row, ld_bf16, ldm_bf16)
         __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps(); \
         int64_t i = 0;                                                                             \
         for (; i + 64 <= n; i += 64) {                                                             \
+            _mm_prefetch((const char *)(x + i) + PF_DIST, _MM_HINT_T0);                            \
+            _mm_prefetch((const char *)(x + i) + PF_DIST + 64, _MM_HINT_T0);                       \
             a0 = _mm512_fmadd_ps(LD(x + i), LD(y + i), a0);                                        \
             a1 = _mm512_fmadd_ps(LD(x + i + 16), LD(y + i + 16), a1);                              \
             a2 = _mm512_fmadd_ps(LD(x + i + 32), LD(y + i + 32), a2);                              \
