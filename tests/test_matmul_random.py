@@ -94,3 +94,21 @@ def test_gemm_many_rows_and_tiles(name, tier):
     for i in (0, 63, 64, 69):
         yi = ggufkit.matmul(x[i], w, type=name, shape=(n, k), _isa=tier)
         assert np.all(np.abs(yi - y1[i]) <= 1e-6 * l1[i] + 1e-30)
+
+
+@pytest.mark.parametrize("name", ["F16", "BF16", "F32"])
+@pytest.mark.parametrize("k", [1, 31, 33, 67, 200])
+def test_float_gemm_odd_k(name, k, tier):
+    """The float gemm kernels pack k in chunks of 16 or 32 values (pairs for BF16): every k tail, odd k
+    included, gives each row its m = 1 product (within 1e-6 of L1) and the float64 product."""
+    rng = np.random.default_rng(k)
+    n, m = 45, 8
+    w, wd = random_weight(name, n, k, rng)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    y = ggufkit.matmul(x, w, type=name, shape=(n, k), _isa=tier)
+    l1 = np.abs(x.astype(np.float64)) @ np.abs(wd).T
+    for i in range(m):
+        yi = ggufkit.matmul(x[i], w, type=name, shape=(n, k), _isa=tier)
+        assert np.all(np.abs(yi - y[i]) <= 1e-6 * l1[i] + 1e-30), (name, k, i)
+    # activations rounded to the weight type (F16/BF16) as ggml does: 2^-8 relative per BF16 value
+    assert np.all(np.abs(y - x.astype(np.float64) @ wd.T) <= 2 ** -8 * l1 + 1e-30)

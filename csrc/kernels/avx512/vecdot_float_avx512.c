@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fp16.h"
+#include "transpose16_avx512.h"
 
 /* 64-byte aligned allocation (size rounded up to a multiple of 64, as aligned_alloc requires) */
 static inline void *gk_amalloc(size_t size) { return aligned_alloc(64, (size + 63) & ~(size_t)63); }
@@ -67,34 +68,6 @@ VECDOT(bf16_bf16, ld_bf16, ldm_bf16)
 #define FT 32
 #define FXR 6
 
-/* columns of a 16 x 16 block of floats: r[j] holds row j on entry and column j on return */
-AI void transpose16(__m512 r[16]) {
-    __m512 t[16];
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 16; i += 4) {
-        r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-        r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-        r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-        r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-    }
-    /* r[4q + e], lane L: rows 4q..4q+3, element 4L + e. Gather the four lanes L of r[e], r[4+e], r[8+e], r[12+e] */
-    for (int i = 0; i < 4; i++) {
-        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
-        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
-    }
-    for (int i = 0; i < 4; i++) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
-        r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
-        r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
-    }
-}
-
 AI __m512 ldm_f32(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
 
 /* 16 consecutive values of each of `rows` weight rows (the rest zero), from element kk on */
@@ -118,7 +91,7 @@ AI void pack_tile(load16_fn load16, const void *w, size_t w_stride, int rows, in
             const int64_t left = k - kk < 16 ? k - kk : 16;
             __m512 r[16];
             load16(wh, w_stride, hr, kk, (__mmask16)((1u << left) - 1), r);
-            transpose16(r);
+            gk_transpose16x16_ps(r);
             for (int c = 0; c < left; c++) _mm512_store_ps(wt + (kk + c) * FT + 16 * h, r[c]);
         }
     }
