@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fp16.h"
-#include "transpose16_avx512.h"
+#include "float_tile_avx512.h"
 
 /* 64-byte aligned allocation (size rounded up to a multiple of 64, as aligned_alloc requires) */
 static inline void *gk_amalloc(size_t size) { return aligned_alloc(64, (size + 63) & ~(size_t)63); }
@@ -61,47 +61,38 @@ TO_F32(bf16_row, ld_bf16, ldm_bf16)
 VECDOT(f16_f16, ld_f16, ldm_f16)
 VECDOT(bf16_bf16, ld_bf16, ldm_bf16)
 
-/* m > 1: tiles of 32 weight rows converted to float and transposed (k x 32, two zmm per k), so a pass
- * broadcasts one value of each of 6 activation rows against two loaded weight vectors: 12 FMAs per
- * 2 weight loads and 6 broadcasts. Each output is still one fmadd chain over k in order, so it does not
- * depend on the tile it falls in (nor on the thread count). */
-#define FT 32
-#define FXR 6
-
+/* m > 1: weights converted to float in tiles of 32 rows (float_tile_avx512.h), one fmadd chain over k
+ * per output. */
 AI __m512 ldm_f32(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
 
-/* 16 consecutive values of each of `rows` weight rows (the rest zero), from element kk on */
-#define LOAD16(NAME, T, LDM)                                                                         \
-    AI void NAME(const void *w, size_t w_stride, int rows, int64_t kk, __mmask16 m, __m512 r[16]) { \
-        for (int j = 0; j < 16; j++)                                                               \
-            r[j] = j < rows ? LDM((const T *)((const char *)w + j * w_stride) + kk, m) : _mm512_setzero_ps(); \
-    }
-LOAD16(load16_f16, uint16_t, ldm_f16)
-LOAD16(load16_bf16, uint16_t, ldm_bf16)
-LOAD16(load16_f32, float, ldm_f32)
-
-typedef void (*load16_fn)(const void *w, size_t w_stride, int rows, int64_t kk, __mmask16 m, __m512 r[16]);
-
 /* wt[kk * 32 + j] = weight row j, element kk, for the tile's `rows` rows (the rest zero) */
-AI void pack_tile(load16_fn load16, const void *w, size_t w_stride, int rows, int64_t k, float *wt) {
-    for (int h = 0; h < 2; h++) {
-        const int hr = rows - 16 * h < 0 ? 0 : (rows - 16 * h > 16 ? 16 : rows - 16 * h);
-        const void *wh = (const char *)w + 16 * h * w_stride;
-        for (int64_t kk = 0; kk < k; kk += 16) {
-            const int64_t left = k - kk < 16 ? k - kk : 16;
-            __m512 r[16];
-            load16(wh, w_stride, hr, kk, (__mmask16)((1u << left) - 1), r);
-            gk_transpose16x16_ps(r);
-            for (int c = 0; c < left; c++) _mm512_store_ps(wt + (kk + c) * FT + 16 * h, r[c]);
-        }
+#define PACK(NAME, T, LDM)                                                                           \
+    static void NAME(const void *w, size_t w_stride, int rows, int64_t k, void *wt) {               \
+        for (int h = 0; h < 2; h++) {                                                              \
+            const int hr = rows - 16 * h < 0 ? 0 : (rows - 16 * h > 16 ? 16 : rows - 16 * h);      \
+            for (int64_t kk = 0; kk < k; kk += 16) {                                               \
+                const int64_t left = k - kk < 16 ? k - kk : 16;                                    \
+                const __mmask16 m = (__mmask16)((1u << left) - 1);                                 \
+                __m512 r[16];                                                                      \
+                for (int j = 0; j < 16; j++) {                                                     \
+                    const T *row = (const T *)((const char *)w + (16 * h + j) * w_stride);         \
+                    r[j] = j < hr ? LDM(row + kk, m) : _mm512_setzero_ps();                        \
+                }                                                                                  \
+                gk_transpose16x16_ps(r);                                                           \
+                for (int c = 0; c < left; c++) _mm512_store_ps((float *)wt + (kk + c) * GK_FT + 16 * h, r[c]); \
+            }                                                                                      \
+        }                                                                                          \
     }
-}
+PACK(pack_f16, uint16_t, ldm_f16)
+PACK(pack_bf16, uint16_t, ldm_bf16)
+PACK(pack_f32, float, ldm_f32)
 
-AI void fmicro(const float *wt, int64_t k, const float *const *x, const int R, __m512 *out) {
-    __m512 lo[FXR], hi[FXR];
+AI void fmicro(const float *wt, int64_t k, const void *const *xv, const int R, __m512 *out) {
+    const float *const *x = (const float *const *)xv;
+    __m512 lo[GK_FXR], hi[GK_FXR];
     for (int r = 0; r < R; r++) lo[r] = hi[r] = _mm512_setzero_ps();
     for (int64_t kk = 0; kk < k; kk++) {
-        const __m512 w0 = _mm512_load_ps(wt + kk * FT), w1 = _mm512_load_ps(wt + kk * FT + 16);
+        const __m512 w0 = _mm512_load_ps(wt + kk * GK_FT), w1 = _mm512_load_ps(wt + kk * GK_FT + 16);
         for (int r = 0; r < R; r++) {
             const __m512 xb = _mm512_set1_ps(x[r][kk]);
             lo[r] = _mm512_fmadd_ps(xb, w0, lo[r]);
@@ -111,51 +102,31 @@ AI void fmicro(const float *wt, int64_t k, const float *const *x, const int R, _
     for (int r = 0; r < R; r++) out[2 * r] = lo[r], out[2 * r + 1] = hi[r];
 }
 
+static void fpass(const void *wt, int64_t k, const void *const *x, int R, __m512 *out) {
+    GK_TILE_PASS_SWITCH(fmicro, (const float *)wt, k, x, R, out)
+}
+
 typedef void (*row_to_f32)(const void *row, float *f, int64_t k);
 static void f16_row_v(const void *row, float *f, int64_t k) { f16_row(row, f, k); }
 static void bf16_row_v(const void *row, float *f, int64_t k) { bf16_row(row, f, k); }
 
 /* conv == NULL: float activations, used in place */
-static void gemm_float(row_to_f32 conv, load16_fn load16, int64_t k, const void *w, size_t w_stride, int64_t n,
+static void gemm_float(row_to_f32 conv, gk_tile_pack_fn pack, int64_t k, const void *w, size_t w_stride, int64_t n,
                        const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) {
     float *af = conv ? malloc(sizeof(float) * (size_t)(k * m)) : NULL;
-    float *wt = gk_amalloc(sizeof(float) * (size_t)(k * FT));
+    float *wt = gk_amalloc(sizeof(float) * (size_t)(k * GK_FT));
     if ((conv && !af) || !wt) {
         for (int64_t i = 0; i < m; i++) for (int64_t j = 0; j < n; j++) c[i * c_stride + j] = __builtin_nanf("");
         free(af); free(wt); return;
     }
-    const float *xbase = conv ? af : (const float *)a;
-    const int64_t ldx = conv ? k : (int64_t)(a_stride / sizeof(float));
     if (conv)
         for (int64_t i = 0; i < m; i++) conv((const char *)a + i * a_stride, af + i * k, k);
-    for (int64_t jt = 0; jt < n; jt += FT) {
-        const int rows = n - jt < FT ? (int)(n - jt) : FT;
-        pack_tile(load16, (const char *)w + jt * w_stride, w_stride, rows, k, wt);
-        const __mmask16 mlo = (__mmask16)((1u << (rows < 16 ? rows : 16)) - 1);
-        const __mmask16 mhi = (__mmask16)((1u << (rows > 16 ? rows - 16 : 0)) - 1);
-        for (int64_t i = 0; i < m; i += FXR) {
-            const int R = m - i >= FXR ? FXR : (int)(m - i);
-            const float *xr[FXR];
-            for (int r = 0; r < FXR; r++) xr[r] = xbase + (i + (r < R ? r : 0)) * ldx;
-            __m512 o[2 * FXR];
-            switch (R) { /* constant trip counts keep the accumulators in registers */
-            case 6: fmicro(wt, k, xr, 6, o); break;
-            case 5: fmicro(wt, k, xr, 5, o); break;
-            case 4: fmicro(wt, k, xr, 4, o); break;
-            case 3: fmicro(wt, k, xr, 3, o); break;
-            case 2: fmicro(wt, k, xr, 2, o); break;
-            default: fmicro(wt, k, xr, 1, o); break;
-            }
-            for (int r = 0; r < R; r++) {
-                _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mlo, o[2 * r]);
-                _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt + 16, mhi, o[2 * r + 1]);
-            }
-        }
-    }
+    gk_tile_gemm_avx512(pack, fpass, k, k, w, w_stride, n, conv ? af : a, conv ? sizeof(float) * (size_t)k : a_stride,
+                        m, c, c_stride, wt);
     free(af); free(wt);
 }
 
-#define GEMM(NAME, CONV, LOAD16)                                                                             \
+#define GEMM(NAME, CONV, PACK)                                                                             \
     void gk_vecdot_##NAME##_avx512(int64_t n, float *s, const void *x, const void *y);              \
     void gk_gemm_##NAME##_avx512(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, \
                                  size_t a_stride, int64_t m, float *c, int64_t c_stride) {         \
@@ -163,10 +134,10 @@ static void gemm_float(row_to_f32 conv, load16_fn load16, int64_t k, const void 
             for (int64_t j = 0; j < n; j++) gk_vecdot_##NAME##_avx512(k, c + j, (const char *)w + j * w_stride, a); \
             return;                                                                                \
         }                                                                                          \
-        gemm_float(CONV, LOAD16, k, w, w_stride, n, a, a_stride, m, c, c_stride);                  \
+        gemm_float(CONV, PACK, k, w, w_stride, n, a, a_stride, m, c, c_stride);                  \
     }
-GEMM(f16_f16, f16_row_v, load16_f16)
-GEMM(bf16_bf16, bf16_row_v, load16_bf16)
+GEMM(f16_f16, f16_row_v, pack_f16)
+GEMM(bf16_bf16, bf16_row_v, pack_bf16)
 
 /* F32: vec_dot in float with four accumulators */
 void gk_vecdot_f32_f32_avx512(int64_t n, float *s, const void *vx, const void *vy) {
@@ -185,4 +156,4 @@ void gk_vecdot_f32_f32_avx512(int64_t n, float *s, const void *vx, const void *v
     }
     *s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
 }
-GEMM(f32_f32, NULL, load16_f32)
+GEMM(f32_f32, NULL, pack_f32)
