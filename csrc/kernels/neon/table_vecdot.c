@@ -1,8 +1,30 @@
 /* The vecdot kernels of the neon tier, by type id. NULL: inherit from the tier below. */
 #include "ggufkit/gk_kernels.h"
 
-/* Kernels of this family in this tier (defined in this folder). */
+/* Kernels of this family in this tier (defined in this folder; bodies shared by both aarch64
+ * tiers in ../neon/vecdot_<family>_neon.h). */
+/* legacy 32-element types (vecdot_legacy_neon.c) */
+void gk_vecdot_q4_0_q8_0_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q4_1_q8_1_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q5_0_q8_0_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q5_1_q8_1_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q8_0_q8_0_neon(int64_t n, float *s, const void *x, const void *y);
+/* K-quants (vecdot_k_neon.c) */
+void gk_vecdot_q2_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q3_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q4_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q5_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q6_K_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_neon[GK_TYPE_COUNT] = {
-    0,
+    [GK_TYPE_Q4_0] = gk_vecdot_q4_0_q8_0_neon,
+    [GK_TYPE_Q4_1] = gk_vecdot_q4_1_q8_1_neon,
+    [GK_TYPE_Q5_0] = gk_vecdot_q5_0_q8_0_neon,
+    [GK_TYPE_Q5_1] = gk_vecdot_q5_1_q8_1_neon,
+    [GK_TYPE_Q8_0] = gk_vecdot_q8_0_q8_0_neon,
+    [GK_TYPE_Q2_K] = gk_vecdot_q2_K_q8_K_neon,
+    [GK_TYPE_Q3_K] = gk_vecdot_q3_K_q8_K_neon,
+    [GK_TYPE_Q4_K] = gk_vecdot_q4_K_q8_K_neon,
+    [GK_TYPE_Q5_K] = gk_vecdot_q5_K_q8_K_neon,
+    [GK_TYPE_Q6_K] = gk_vecdot_q6_K_q8_K_neon,
 };
