@@ -245,6 +245,16 @@ int gk_ctest_vecdot(void) {
         }
     }
     printf("vecdot/gemm: %d comparisons against ref\n", checked);
+    /* which types each tier covers with a kernel of its own (not the reference's) */
+    for (int isa = GK_ISA_REF + 1; isa < GK_ISA_COUNT; isa++) {
+        const gk_kernel_set *ks = gk_kernels(isa);
+        if (!ks) continue;
+        printf("  %s vec_dot kernels:", gk_isa_name(isa));
+        for (int type = 0; type < GK_TYPE_COUNT; type++)
+            if (gk_type_get(type) && ks->vecdot[type] && ks->vecdot[type] != ref->vecdot[type])
+                printf(" %s", gk_type_get(type)->name);
+        printf("\n");
+    }
     int ext_checked = 0;
     failures += vd_extremes(ref, &ext_checked);
     printf("vecdot extremes: %d comparisons against ref\n", ext_checked);

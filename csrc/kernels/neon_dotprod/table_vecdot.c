@@ -15,6 +15,14 @@ void gk_vecdot_q3_K_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const 
 void gk_vecdot_q4_K_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q5_K_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q6_K_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+/* 4-bit lookup-table types (vecdot_iq4_neon_dotprod.c) */
+void gk_vecdot_iq4_nl_q8_0_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_mxfp4_q8_0_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_nvfp4_q8_0_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq4_xs_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+/* ternary types (vecdot_tq_neon_dotprod.c) */
+void gk_vecdot_tq1_0_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_tq2_0_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
     [GK_TYPE_Q4_0] = gk_vecdot_q4_0_q8_0_neon_dotprod,
@@ -27,4 +35,10 @@ const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
     [GK_TYPE_Q4_K] = gk_vecdot_q4_K_q8_K_neon_dotprod,
     [GK_TYPE_Q5_K] = gk_vecdot_q5_K_q8_K_neon_dotprod,
     [GK_TYPE_Q6_K] = gk_vecdot_q6_K_q8_K_neon_dotprod,
+    [GK_TYPE_IQ4_NL] = gk_vecdot_iq4_nl_q8_0_neon_dotprod,
+    [GK_TYPE_MXFP4] = gk_vecdot_mxfp4_q8_0_neon_dotprod,
+    [GK_TYPE_NVFP4] = gk_vecdot_nvfp4_q8_0_neon_dotprod,
+    [GK_TYPE_IQ4_XS] = gk_vecdot_iq4_xs_q8_K_neon_dotprod,
+    [GK_TYPE_TQ1_0] = gk_vecdot_tq1_0_q8_K_neon_dotprod,
+    [GK_TYPE_TQ2_0] = gk_vecdot_tq2_0_q8_K_neon_dotprod,
 };
