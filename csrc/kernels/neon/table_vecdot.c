@@ -3,6 +3,10 @@
 
 /* Kernels of this family in this tier (defined in this folder; bodies shared by both aarch64
  * tiers in ../neon/vecdot_<family>_neon.h). */
+/* float types (vecdot_float_neon.c; neon_dotprod inherits them) */
+void gk_vecdot_f32_f32_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_f16_f16_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_bf16_bf16_neon(int64_t n, float *s, const void *x, const void *y);
 /* legacy 32-element types (vecdot_legacy_neon.c) */
 void gk_vecdot_q4_0_q8_0_neon(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_q4_1_q8_1_neon(int64_t n, float *s, const void *x, const void *y);
@@ -25,6 +29,9 @@ void gk_vecdot_tq1_0_q8_K_neon(int64_t n, float *s, const void *x, const void *y
 void gk_vecdot_tq2_0_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_neon[GK_TYPE_COUNT] = {
+    [GK_TYPE_F32] = gk_vecdot_f32_f32_neon,
+    [GK_TYPE_F16] = gk_vecdot_f16_f16_neon,
+    [GK_TYPE_BF16] = gk_vecdot_bf16_bf16_neon,
     [GK_TYPE_Q4_0] = gk_vecdot_q4_0_q8_0_neon,
     [GK_TYPE_Q4_1] = gk_vecdot_q4_1_q8_1_neon,
     [GK_TYPE_Q5_0] = gk_vecdot_q5_0_q8_0_neon,
