@@ -83,10 +83,12 @@ static void vd_act_values(int act, const uint8_t *a, int64_t k, double *v) {
     }
 }
 
-/* Extreme inputs for the integer paths: every weight byte one pattern (quants at their extremes;
- * fp16 scales then set to finite values) against activation blocks built directly with quants of
- * 127 / -128 (which the quantizer rarely emits) and consistent s / bsums. Any int16 or int32
- * overflow in a tier (e.g. the non-dotprod NEON path) shows up as a mismatch with the reference. */
+/* Extreme inputs for the integer paths: every weight byte one pattern (quants at their extremes,
+ * e.g. Q8_0 weights of -128; fp16 scales then set to finite values) against activation blocks built
+ * directly with quants of +-127 and consistent s / bsums. Any int16 or int32 overflow in a tier
+ * (e.g. the non-dotprod NEON path) shows up as a mismatch with the reference. The activation
+ * quantizers emit [-127, 127] only and the x86 kernels rely on it (they flip activation signs); the
+ * NEON kernels never do, so they are also checked with -128 activations. */
 static void vd_fill_pattern(int type, uint8_t *buf, int64_t nb, uint8_t pattern) {
     const gk_type_info *t = gk_type_get(type);
     memset(buf, pattern, (size_t)nb * t->type_size);
@@ -102,16 +104,16 @@ static void vd_fill_pattern(int type, uint8_t *buf, int64_t nb, uint8_t pattern)
     }
 }
 
-/* activation row of k values: pattern 0 all 127, 1 all -128, 2 alternating 127 / -128, 3 random
- * 127 / -128, 4 alternating -128 / 127 in pairs; scale 1 (Q8_K) or 0.5 (fp16) */
-static void vd_fill_act_extreme(int act, uint8_t *a, int64_t k, int pattern) {
+/* activation row of k values: pattern 0 all 127, 1 all neg, 2 alternating 127 / neg, 3 random
+ * 127 / neg, 4 alternating in pairs; scale 1 (Q8_K) or 0.5 (fp16) */
+static void vd_fill_act_extreme(int act, uint8_t *a, int64_t k, int pattern, int8_t neg) {
     const int bs = act == GK_TYPE_Q8_K ? 256 : 32, bb = gk_type_get(act)->type_size;
     for (int64_t b = 0; b < k / bs; b++) {
         uint8_t *blk = a + b * bb;
         int8_t q[256];
         for (int j = 0; j < bs; j++) {
             const int r = pattern == 0 ? 0 : pattern == 1 ? 1 : pattern == 2 ? j & 1 : pattern == 3 ? (int)(vd_u64() >> 63) : (j >> 1) & 1;
-            q[j] = r ? -128 : 127;
+            q[j] = r ? neg : 127;
         }
         if (act == GK_TYPE_Q8_K) {
             const float d = 1.0f;
@@ -148,6 +150,7 @@ static int vd_extremes(const gk_kernel_set *ref, int *checked) {
             const int act = t->vec_dot_type;
             if (act != GK_TYPE_Q8_0 && act != GK_TYPE_Q8_1 && act != GK_TYPE_Q8_K) continue;
             const int64_t km = t->block_size > gk_type_get(act)->block_size ? t->block_size : gk_type_get(act)->block_size;
+            const int nact = isa == GK_ISA_NEON || isa == GK_ISA_NEON_DOTPROD ? 10 : 5;
             for (int rep = 0; rep < 2; rep++) {
                 const int64_t k = km * (rep ? 13 : 1);
                 const size_t wrow = (size_t)gk_row_size(type, k), arow = (size_t)gk_row_size(act, k);
@@ -157,8 +160,8 @@ static int vd_extremes(const gk_kernel_set *ref, int *checked) {
                 for (size_t p = 0; p < sizeof wpat; p++) {
                     vd_fill_pattern(type, w, (int64_t)(wrow / t->type_size), wpat[p]);
                     ref->dequant[type](w, wf, k);
-                    for (int ap = 0; ap < 5; ap++) {
-                        vd_fill_act_extreme(act, a, k, ap);
+                    for (int ap = 0; ap < nact; ap++) { /* ap >= 5: with -128 */
+                        vd_fill_act_extreme(act, a, k, ap % 5, ap < 5 ? -127 : -128);
                         vd_act_values(act, a, k, av);
                         double l1 = 0;
                         for (int64_t e = 0; e < k; e++) l1 += fabs((double)wf[e] * av[e]);

@@ -23,6 +23,14 @@ void gk_vecdot_iq4_xs_q8_K_neon_dotprod(int64_t n, float *s, const void *x, cons
 /* ternary types (vecdot_tq_neon_dotprod.c) */
 void gk_vecdot_tq1_0_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_tq2_0_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+/* IQ grid types (vecdot_iq_neon_dotprod.c) */
+void gk_vecdot_iq2_xxs_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_xs_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq2_s_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq3_xxs_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq3_s_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq1_s_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_iq1_m_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
     [GK_TYPE_Q4_0] = gk_vecdot_q4_0_q8_0_neon_dotprod,
@@ -41,4 +49,11 @@ const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ4_XS] = gk_vecdot_iq4_xs_q8_K_neon_dotprod,
     [GK_TYPE_TQ1_0] = gk_vecdot_tq1_0_q8_K_neon_dotprod,
     [GK_TYPE_TQ2_0] = gk_vecdot_tq2_0_q8_K_neon_dotprod,
+    [GK_TYPE_IQ2_XXS] = gk_vecdot_iq2_xxs_q8_K_neon_dotprod,
+    [GK_TYPE_IQ2_XS] = gk_vecdot_iq2_xs_q8_K_neon_dotprod,
+    [GK_TYPE_IQ2_S] = gk_vecdot_iq2_s_q8_K_neon_dotprod,
+    [GK_TYPE_IQ3_XXS] = gk_vecdot_iq3_xxs_q8_K_neon_dotprod,
+    [GK_TYPE_IQ3_S] = gk_vecdot_iq3_s_q8_K_neon_dotprod,
+    [GK_TYPE_IQ1_S] = gk_vecdot_iq1_s_q8_K_neon_dotprod,
+    [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_neon_dotprod,
 };
