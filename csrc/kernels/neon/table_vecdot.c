@@ -35,6 +35,9 @@ void gk_vecdot_iq3_xxs_q8_K_neon(int64_t n, float *s, const void *x, const void 
 void gk_vecdot_iq3_s_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq1_s_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq1_m_q8_K_neon(int64_t n, float *s, const void *x, const void *y);
+/* Q1_0 / Q2_0 (vecdot_q1q2_neon.c) */
+void gk_vecdot_q1_0_q8_0_neon(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q2_0_q8_0_neon(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_neon[GK_TYPE_COUNT] = {
     [GK_TYPE_F32] = gk_vecdot_f32_f32_neon,
@@ -63,4 +66,6 @@ const gk_vecdot_fn gk_vecdot_table_neon[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ3_S] = gk_vecdot_iq3_s_q8_K_neon,
     [GK_TYPE_IQ1_S] = gk_vecdot_iq1_s_q8_K_neon,
     [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_neon,
+    [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_neon,
+    [GK_TYPE_Q2_0] = gk_vecdot_q2_0_q8_0_neon,
 };

@@ -31,6 +31,9 @@ void gk_vecdot_iq3_xxs_q8_K_neon_dotprod(int64_t n, float *s, const void *x, con
 void gk_vecdot_iq3_s_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq1_s_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_iq1_m_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+/* Q1_0 / Q2_0 (vecdot_q1q2_neon_dotprod.c) */
+void gk_vecdot_q1_0_q8_0_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_q2_0_q8_0_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 
 const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
     [GK_TYPE_Q4_0] = gk_vecdot_q4_0_q8_0_neon_dotprod,
@@ -56,4 +59,6 @@ const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ3_S] = gk_vecdot_iq3_s_q8_K_neon_dotprod,
     [GK_TYPE_IQ1_S] = gk_vecdot_iq1_s_q8_K_neon_dotprod,
     [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_neon_dotprod,
+    [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_neon_dotprod,
+    [GK_TYPE_Q2_0] = gk_vecdot_q2_0_q8_0_neon_dotprod,
 };
