@@ -2,9 +2,9 @@
  * avx2/x86_dot_iq.h. */
 #include "x86_dot_iq.h"
 
-GK_X86_DEFINE(gk_k_f32, f32_f32, avx2, GK_TYPE_F32, GK_ISA_AVX2)
-GK_X86_DEFINE(gk_k_f16, f16_f16, avx2, GK_TYPE_F16, GK_ISA_AVX2)
-GK_X86_DEFINE(gk_k_bf16, bf16_bf16, avx2, GK_TYPE_BF16, GK_ISA_AVX2)
+GK_X86_DEFINE_VECDOT(gk_k_f32, f32_f32, avx2) /* gemm: gemm_float_avx2.c */
+GK_X86_DEFINE_VECDOT(gk_k_f16, f16_f16, avx2) /* gemm: gemm_float_avx2.c */
+GK_X86_DEFINE_VECDOT(gk_k_bf16, bf16_bf16, avx2) /* gemm: gemm_float_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q8_0, q8_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q4_0, q4_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
 GK_X86_DEFINE_VECDOT(gk_k_q5_0, q5_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
