@@ -30,8 +30,9 @@ typedef struct {
 typedef struct { uint8_t *xu; float *dx, *sx; uint8_t offset; } act_form; /* xu = q + offset (0x80 or 0) */
 enum { ACT_Q8_0, ACT_Q8_1, ACT_Q8_K };
 
-static void pack8(decode_fn dec, int nsub, int bl, const uint8_t *w, size_t w_stride, int rows, int64_t nb,
-                  int has_min, int wide, tile8 *t) {
+static inline __attribute__((always_inline)) void pack8(decode_fn dec, int nsub, int bl, const uint8_t *w,
+                                                        size_t w_stride, int rows, int64_t nb, int has_min, int wide,
+                                                        tile8 *t) {
     __m256i q[TILE][8];
     float sc[TILE][16], mn[TILE][16];
     const int nch = nsub * bl / 32;
@@ -158,7 +159,10 @@ static inline __attribute__((always_inline)) void micro8(const tile8 *t, int64_t
     default: micro8(tp, nb, k, &f, i, 1, BL, WIDE, has_min, o); break;                \
     }
 
-static void gemm_packed8(decode_fn dec, int nsub, int bl, int act, int has_min, int wide, int64_t k, const void *w,
+/* pack8 for one type: its decoder inlined (built by the GEMM8 macros below) */
+typedef void (*pack8_fn)(const uint8_t *w, size_t w_stride, int rows, int64_t nb, tile8 *t);
+
+static void gemm_packed8(pack8_fn pack, int bl, int act, int has_min, int wide, int64_t k, const void *w,
                          size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) {
     const int64_t nb = k / bl, ntiles = (n + TILE - 1) / TILE;
     const int64_t kept = m <= IB ? 1 : (ntiles < TGROUP ? ntiles : TGROUP);
@@ -191,7 +195,7 @@ static void gemm_packed8(decode_fn dec, int nsub, int bl, int act, int has_min, 
             for (int64_t ti = g0; ti < g1; ti++) {
                 const int64_t jt = ti * TILE;
                 const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
-                pack8(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, wide, &tiles[ti - g0]);
+                pack((const uint8_t *)w + jt * w_stride, w_stride, rows, nb, &tiles[ti - g0]);
             }
         for (int64_t i0 = 0; i0 < m; i0 += IB) {
             const int64_t ie = i0 + IB < m ? i0 + IB : m;
@@ -199,7 +203,7 @@ static void gemm_packed8(decode_fn dec, int nsub, int bl, int act, int has_min, 
                 const int64_t jt = ti * TILE;
                 const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
                 tile8 *tp = &tiles[kept > 1 ? ti - g0 : 0];
-                if (kept == 1) pack8(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, wide, tp);
+                if (kept == 1) pack((const uint8_t *)w + jt * w_stride, w_stride, rows, nb, tp);
                 const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
                 const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(rows), lane);
                 for (int64_t i = i0; i < ie; i += XR) {
@@ -221,7 +225,12 @@ done:
 }
 
 /* m < SMALL_M: the tier's resolved vec_dot (or its m = 1 gemm path) row by row */
+#define PACK8(name, dec, nsub, bl, has_min, wide)                                                    \
+    static void pack8_##name(const uint8_t *w, size_t w_stride, int rows, int64_t nb, tile8 *t) {  \
+        pack8(dec, nsub, bl, w, w_stride, rows, nb, has_min, wide, t);                             \
+    }
 #define GEMM8(name, TYPE, dec, nsub, bl, act, has_min, wide)                                         \
+    PACK8(name, dec, nsub, bl, has_min, wide)                                                       \
     void gk_gemm_##name##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n,                \
                                const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride); \
     void gk_gemm_##name##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n,                \
@@ -231,7 +240,7 @@ done:
                 gk_gemv_by_vecdot(GK_ISA_AVX2, TYPE, k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride); \
             return;                                                                                 \
         }                                                                                           \
-        gemm_packed8(dec, nsub, bl, act, has_min, wide, k, w, w_stride, n, a, a_stride, m, c, c_stride); \
+        gemm_packed8(pack8_##name, bl, act, has_min, wide, k, w, w_stride, n, a, a_stride, m, c, c_stride); \
     }
 
 GEMM8(q2_K_q8_K, GK_TYPE_Q2_K, dec_q2_K, 16, 16, ACT_Q8_K, 1, 0)
@@ -258,6 +267,7 @@ GEMM8(iq4_xs_q8_K, GK_TYPE_IQ4_XS, dec_iq4_xs, 8, 32, ACT_Q8_K, 0, 1)
 
 /* Q4_0, Q5_0, Q4_1, Q5_1: m = 1 (and 2, 3 row by row) through gemv_legacy_avx2.c */
 #define GEMM8V(name, dec, nsub, bl, act, has_min)                                                    \
+    PACK8(name, dec, nsub, bl, has_min, 0)                                                          \
     void gk_gemv_##name##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, float *c); \
     void gk_gemm_##name##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n,                \
                                const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride); \
@@ -268,7 +278,7 @@ GEMM8(iq4_xs_q8_K, GK_TYPE_IQ4_XS, dec_iq4_xs, 8, 32, ACT_Q8_K, 0, 1)
                 gk_gemv_##name##_avx2(k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride); \
             return;                                                                                 \
         }                                                                                           \
-        gemm_packed8(dec, nsub, bl, act, has_min, 0, k, w, w_stride, n, a, a_stride, m, c, c_stride); \
+        gemm_packed8(pack8_##name, bl, act, has_min, 0, k, w, w_stride, n, a, a_stride, m, c, c_stride); \
     }
 GEMM8V(q4_0_q8_0, dec_q4_0, 1, 32, ACT_Q8_0, 0)
 GEMM8V(q5_0_q8_0, dec_q5_0, 1, 32, ACT_Q8_0, 0)
