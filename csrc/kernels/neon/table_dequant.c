@@ -28,6 +28,15 @@ void gk_dequant_tq2_0_neon(const void *x, float *y, int64_t n);
 void gk_dequant_q1_0_neon(const void *x, float *y, int64_t n);
 void gk_dequant_q2_0_neon(const void *x, float *y, int64_t n);
 
+/* IQ grid types (dequant_iq_neon.c) */
+void gk_dequant_iq2_xxs_neon(const void *x, float *y, int64_t n);
+void gk_dequant_iq2_xs_neon(const void *x, float *y, int64_t n);
+void gk_dequant_iq2_s_neon(const void *x, float *y, int64_t n);
+void gk_dequant_iq3_xxs_neon(const void *x, float *y, int64_t n);
+void gk_dequant_iq3_s_neon(const void *x, float *y, int64_t n);
+void gk_dequant_iq1_s_neon(const void *x, float *y, int64_t n);
+void gk_dequant_iq1_m_neon(const void *x, float *y, int64_t n);
+
 const gk_dequant_fn gk_dequant_table_neon[GK_TYPE_COUNT] = {
     /* float, legacy and K types */
     [GK_TYPE_F16] = gk_dequant_f16_neon,
@@ -53,4 +62,12 @@ const gk_dequant_fn gk_dequant_table_neon[GK_TYPE_COUNT] = {
     [GK_TYPE_TQ2_0] = gk_dequant_tq2_0_neon,
     [GK_TYPE_Q1_0] = gk_dequant_q1_0_neon,
     [GK_TYPE_Q2_0] = gk_dequant_q2_0_neon,
+    /* IQ grid types */
+    [GK_TYPE_IQ2_XXS] = gk_dequant_iq2_xxs_neon,
+    [GK_TYPE_IQ2_XS] = gk_dequant_iq2_xs_neon,
+    [GK_TYPE_IQ2_S] = gk_dequant_iq2_s_neon,
+    [GK_TYPE_IQ3_XXS] = gk_dequant_iq3_xxs_neon,
+    [GK_TYPE_IQ3_S] = gk_dequant_iq3_s_neon,
+    [GK_TYPE_IQ1_S] = gk_dequant_iq1_s_neon,
+    [GK_TYPE_IQ1_M] = gk_dequant_iq1_m_neon,
 };
