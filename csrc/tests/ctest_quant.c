@@ -35,7 +35,7 @@ enum { KIND_COMMON = 7, KIND_ACT_TIES = 7, KIND_ACT_HUGE, KIND_ACT_TINY, KIND_F_
 static void fill_rows(float *x, int64_t n, int kind) {
     static const float scales[] = {1e-3f, 1.0f, 37.0f, 1e4f};
     static const int tie_exps[] = {-20, -3, 0, 7};
-    static const float tiny[] = {1e-30f, 3e-37f}; /* 3e-37: Q8_0 scale d subnormal, 1 / d still finite */
+    static const float tiny[] = {1e-30f, 3e-37f};
     for (int64_t i = 0; i < n; i++) {
         switch (kind) {
         case 0: case 1: case 2: case 3: x[i] = next_normal() * scales[kind]; break;
@@ -49,7 +49,11 @@ static void fill_rows(float *x, int64_t n, int kind) {
             break;
         }
         case KIND_ACT_HUGE: x[i] = i % 97 == 5 ? ((i & 2) ? -3.3e38f : 3.3e38f) : next_normal() * 1e30f; break;
-        case KIND_ACT_TINY: x[i] = next_normal() * tiny[(i / 256) % 2]; break;
+        case KIND_ACT_TINY: /* each 32-block's first element is its largest (|normal| <= 3.4): with
+                             * 3e-37, d = 1.02e-36 / 127 is subnormal and 1 / d finite (never inf, whose
+                             * conversion to int8 would be undefined) */
+            x[i] = i % 32 == 0 ? ((i & 64) ? -3.4f : 3.4f) * tiny[(i / 256) % 2] : next_normal() * tiny[(i / 256) % 2];
+            break;
         case KIND_F_BITS: x[i] = bits_f32((uint32_t)(next_u64() >> 32)); break;
         case KIND_F16_TIES: { /* halfway between two halves: normal (2^-14 .. 2^15) and subnormal range */
             const uint32_t r = (uint32_t)(next_u64() >> 32), sign = r & 0x80000000u;
