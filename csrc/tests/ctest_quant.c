@@ -29,8 +29,10 @@ static float next_normal(void) {
 
 static float bits_f32(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 
-/* the extra kinds: 7..9 for the activation quantizers, 10..12 for the float conversions */
-enum { KIND_COMMON = 7, KIND_ACT_TIES = 7, KIND_ACT_HUGE, KIND_ACT_TINY, KIND_F_BITS, KIND_F16_TIES, KIND_BF16_TIES, KIND_END };
+/* the extra kinds: 7..9 for the activation quantizers, 10..12 for the float conversions, 13 for Q8_K
+ * only (NaN / Inf inputs: defined behaviour in its rounding, unlike the int8 casts of Q8_0 / Q8_1) */
+enum { KIND_COMMON = 7, KIND_ACT_TIES = 7, KIND_ACT_HUGE, KIND_ACT_TINY, KIND_F_BITS, KIND_F16_TIES, KIND_BF16_TIES,
+       KIND_Q8K_NONFINITE, KIND_END };
 
 static void fill_rows(float *x, int64_t n, int kind) {
     static const float scales[] = {1e-3f, 1.0f, 37.0f, 1e4f};
@@ -68,6 +70,16 @@ static void fill_rows(float *x, int64_t n, int kind) {
             x[i] = bits_f32((r & 0xffff0000u) | 0x8000u);
             break;
         }
+        case KIND_Q8K_NONFINITE: { /* per 256-block: some quiet / signaling NaN, +-Inf, or all NaN */
+            static const uint32_t special[] = {0x7fc00000u, 0xffc00001u, 0x7f800001u, 0xff800123u, 0x7f800000u, 0xff800000u};
+            const int blk = (int)((i / 256) % 4);
+            const uint64_t r = next_u64();
+            x[i] = next_normal();
+            if (blk == 1 && (r >> 60) == 0) x[i] = bits_f32(special[(r >> 32) % 4]);      /* NaNs */
+            if (blk == 2 && (r >> 60) == 0) x[i] = bits_f32(special[(r >> 32) % 6]);      /* NaNs and Infs */
+            if (blk == 3) x[i] = bits_f32(special[(r >> 32) % 4]);                         /* NaN only */
+            break;
+        }
         default: x[i] = (i & 1) ? -0.0f : 0.0f; break;                         /* zero */
         }
     }
@@ -78,6 +90,7 @@ static int kind_applies(int type, int kind) {
     if (kind < KIND_COMMON) return 1;
     const int act = type == GK_TYPE_Q8_0 || type == GK_TYPE_Q8_1 || type == GK_TYPE_Q8_K;
     const int flt = type == GK_TYPE_F16 || type == GK_TYPE_BF16;
+    if (kind == KIND_Q8K_NONFINITE) return type == GK_TYPE_Q8_K;
     return kind < KIND_F_BITS ? act : flt;
 }
 

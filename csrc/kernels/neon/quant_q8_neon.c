@@ -1,6 +1,7 @@
 /* NEON activation quantizers Q8_0, Q8_1 and Q8_K, byte-identical to the scalar reference
  * (ref/quant_q8.c): the scales use its scalar expressions (division, then reciprocal); the block
- * maximum is taken with fmaxnm, which ignores NaN as fmaxf and the reference's `ax > amax` do;
+ * maximum is taken as the reference does: fmaxnm as its fmaxf (Q8_0 / Q8_1), compare-and-select as its
+ * `ax > amax` (Q8_K, where NaN / Inf inputs have a defined result);
  * Q8_0 / Q8_1 round half away from zero (fcvtas = roundf), Q8_K rounds half to even with the
  * reference's own 1.5 * 2^23 trick (same bits for every input, even inf / NaN products); int8 results
  * are narrowed by truncation as the C cast does. No fused multiply-add anywhere. */
@@ -9,7 +10,6 @@
 #include <string.h>
 #include "blocks.h"
 #include "fp16.h"
-#include "../ref/q8_round.h"
 
 /* 4 int32x4 -> 16 int8, truncating (the C conversion to int8_t) */
 static inline int8x16_t narrow16(int32x4_t a, int32x4_t b, int32x4_t c, int32x4_t d) {
@@ -65,43 +65,20 @@ size_t gk_quant_q8_1_neon(const float *x, void *vy, int64_t nrows, int64_t n_per
     return (size_t)nb * sizeof(gk_block_q8_1);
 }
 
-/* the reference's Q8_K block, for the rare block whose maximum is NaN (signaling NaN input:
- * fmaxnm gives NaN where the reference's comparison skips it) */
-static void q8_K_block_scalar(const float *x, gk_block_q8_K *y) {
-    float amax = 0.0f, max = 0.0f;
-    for (int j = 0; j < GK_QK_K; j++) {
-        const float ax = fabsf(x[j]);
-        if (ax > amax) { amax = ax; max = x[j]; }
-    }
-    if (!amax) {
-        memset(y, 0, sizeof(*y));
-        return;
-    }
-    const float iscale = -127.0f / max;
-    for (int j = 0; j < GK_QK_K; j++) {
-        const int v = gk_round_half_even(iscale * x[j]);
-        y->qs[j] = (int8_t)(v < 127 ? v : 127);
-    }
-    for (int j = 0; j < GK_QK_K / 16; j++) {
-        int sum = 0;
-        for (int l = 0; l < 16; l++) sum += y->qs[16 * j + l];
-        y->bsums[j] = (int16_t)sum;
-    }
-    y->d = 1 / iscale;
-}
-
 size_t gk_quant_q8_K_neon(const float *x, void *vy, int64_t nrows, int64_t n_per_row, const float *imatrix) {
     (void)imatrix;
     gk_block_q8_K *y = vy;
     const int64_t nb = nrows * (n_per_row / GK_QK_K);
     for (int64_t i = 0; i < nb; i++, x += GK_QK_K) {
+        /* the reference's `ax > amax`: a compare and select, which skips every NaN (fmaxnm would turn a
+         * signaling NaN into a NaN lane that the next fmaxnm drops together with the larger values
+         * before it) */
         float32x4_t mx = vdupq_n_f32(0.0f);
-        for (int j = 0; j < GK_QK_K; j += 4) mx = vmaxnmq_f32(mx, vabsq_f32(vld1q_f32(x + j)));
-        const float amax = vmaxnmvq_f32(mx);
-        if (amax != amax) {
-            q8_K_block_scalar(x, &y[i]);
-            continue;
+        for (int j = 0; j < GK_QK_K; j += 4) {
+            const float32x4_t ax = vabsq_f32(vld1q_f32(x + j));
+            mx = vbslq_f32(vcgtq_f32(ax, mx), ax, mx);
         }
+        const float amax = vmaxvq_f32(mx); /* no NaN lanes */
         if (!amax) {
             memset(&y[i], 0, sizeof(y[i]));
             continue;
