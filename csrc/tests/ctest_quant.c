@@ -3,7 +3,8 @@
  * matrix, for 1, 3 and 17 rows of 1 to 3 blocks (the shapes the SIMD kernels group differently).
  * Bytes must match exactly. Types that require an imatrix are only run with one.
  * The activation quantizers (Q8_0, Q8_1, Q8_K) also get rows of exact .5 ties after scaling (block
- * maximum 127 * 2^e), huge magnitudes (up to 3.3e38) and tiny ones (down to subnormal Q8_0 scales);
+ * maximum 127 * 2^e), huge magnitudes (up to 3.3e38) and tiny ones (down to subnormal Q8_0 scales),
+ * and Q8_K rows with quiet / signaling NaN and Inf (the reference skips NaN when it takes the maximum);
  * the float conversions (F16, BF16; rows of 67 and more, not a multiple of any vector width) get raw
  * random bit patterns (NaN, Inf, subnormals) and exact round-to-nearest-even ties of both formats. */
 #include <stdio.h>
