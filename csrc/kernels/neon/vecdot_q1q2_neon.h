@@ -31,24 +31,30 @@ static inline void gk_neon_vecdot_q1_0_q8_0(int64_t n, float *s, const void *vx,
     *s = vaddvq_f32(acc);
 }
 
-/* Q2_0: byte 8k + i holds elements 4i .. 4i + 3 of Q8_0 block k at bits 0, 2, 4, 6 */
-static inline void gk_neon_vecdot_q2_0_q8_0(int64_t n, float *s, const void *vx, const void *vy) {
+/* Q2_0: byte 8k + i holds elements 32k + 4i .. 32k + 4i + 3 at bits 0, 2, 4, 6. The codes minus 1 of
+ * elements 32k .. 32k + 31 of the 16-byte block q (k = 0, 1), in order: each of bytes 8k + 0..3
+ * (then 4..7) repeated 4 times by a table lookup, shifted to its 2-bit field. */
+static inline void gk_neon_q2_0_decode32(uint8x16_t q, int k, int8x16_t *w0, int8x16_t *w1) {
     static const uint8_t rep4[16] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};
     static const int8_t shifts[16] = {0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6};
+    const uint8x16_t m3 = vdupq_n_u8(3);
+    const int8x16_t sh = vld1q_s8(shifts), one = vdupq_n_s8(1);
+    const uint8x16_t i0 = vaddq_u8(vld1q_u8(rep4), vdupq_n_u8((uint8_t)(8 * k)));
+    const uint8x16_t i1 = vaddq_u8(i0, vdupq_n_u8(4));
+    *w0 = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(vshlq_u8(vqtbl1q_u8(q, i0), sh), m3)), one);
+    *w1 = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(vshlq_u8(vqtbl1q_u8(q, i1), sh), m3)), one);
+}
+
+static inline void gk_neon_vecdot_q2_0_q8_0(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q2_0 *x = vx;
     const gk_block_q8_0 *y = vy;
-    const uint8x16_t idx = vld1q_u8(rep4), m3 = vdupq_n_u8(3);
-    const int8x16_t sh = vld1q_s8(shifts), one = vdupq_n_s8(1);
     float32x4_t acc = vdupq_n_f32(0);
     for (int64_t b = 0; b < n / 64; b++) {
         const uint8x16_t q = vld1q_u8(x[b].qs);
         float32x4_t bacc = vdupq_n_f32(0);
-        for (int k = 0; k < 2; k++) {
-            /* each of bytes 8k + 0..3 (then 4..7) repeated 4 times, shifted to its 2-bit field */
-            const uint8x16_t i0 = vaddq_u8(idx, vdupq_n_u8((uint8_t)(8 * k)));
-            const uint8x16_t i1 = vaddq_u8(i0, vdupq_n_u8(4));
-            const int8x16_t w0 = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(vshlq_u8(vqtbl1q_u8(q, i0), sh), m3)), one);
-            const int8x16_t w1 = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(vshlq_u8(vqtbl1q_u8(q, i1), sh), m3)), one);
+        for (int k = 0; k < 2; k++) { /* Q8_0 block 2b + k */
+            int8x16_t w0, w1;
+            gk_neon_q2_0_decode32(q, k, &w0, &w1);
             const gk_block_q8_0 *yb = &y[2 * b + k];
             bacc = vmlaq_n_f32(bacc, vcvtq_f32_s32(gk_neon_dot32(w0, w1, yb->qs)), GK_F16(yb->d));
         }
