@@ -6,7 +6,7 @@ import pytest
 
 import ggufkit
 from ggufkit import GGMLType
-from matmul_helpers import dot_types, k_multiple, random_weight
+from matmul_helpers import act_dequant, dot_types, k_multiple, random_weight
 
 TYPES = dot_types()
 # ggml tests/test-quantize-fns.cpp: MAX_DOT_PRODUCT_ERROR 0.02, 0.04 for the low-bit types.
@@ -78,7 +78,7 @@ def test_float_activations(name, tier):
     assert np.all(np.abs(y1 - ref[1]) <= 1e-5 * l1[1])
 
 
-@pytest.mark.parametrize("name", ["Q4_0", "Q6_K", "IQ2_XS"])
+@pytest.mark.parametrize("name", ["Q4_0", "Q6_K", "IQ2_XS", "F16", "BF16", "F32"])
 def test_gemm_many_rows_and_tiles(name, tier):
     """m > 64 and n > 512: the gemm's blocking over x rows and groups of weight tiles; each row equals
     its m = 1 product within 1e-6 of L1, and threads do not change a byte."""
@@ -94,3 +94,59 @@ def test_gemm_many_rows_and_tiles(name, tier):
     for i in (0, 63, 64, 69):
         yi = ggufkit.matmul(x[i], w, type=name, shape=(n, k), _isa=tier)
         assert np.all(np.abs(yi - y1[i]) <= 1e-6 * l1[i] + 1e-30)
+
+
+@pytest.mark.parametrize("name", ["F16", "BF16", "F32"])
+@pytest.mark.parametrize("k", [1, 31, 33, 67, 200])
+def test_float_gemm_odd_k(name, k, tier):
+    """The float gemm kernels pack k in chunks of 16 or 32 values (pairs for BF16): every k tail, odd k
+    included, gives each row its m = 1 product (within 1e-6 of L1) and the float64 product."""
+    rng = np.random.default_rng(k)
+    n, m = 45, 8
+    w, wd = random_weight(name, n, k, rng)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    y = ggufkit.matmul(x, w, type=name, shape=(n, k), _isa=tier)
+    l1 = np.abs(x.astype(np.float64)) @ np.abs(wd).T
+    for i in range(m):
+        yi = ggufkit.matmul(x[i], w, type=name, shape=(n, k), _isa=tier)
+        assert np.all(np.abs(yi - y[i]) <= 1e-6 * l1[i] + 1e-30), (name, k, i)
+    # activations rounded to the weight type (F16/BF16) as ggml does: 2^-8 relative per BF16 value
+    assert np.all(np.abs(y - x.astype(np.float64) @ wd.T) <= 2 ** -8 * l1 + 1e-30)
+
+
+def _extreme_weight(name, n, k):
+    """Weights at the most negative code everywhere (Q8_0: -128; IQ4_NL/IQ4_XS: table entry -127 at the
+    largest sub-block scale), scale 1, so that every pair of products is as large as int8 allows."""
+    t = GGMLType[name]
+    nb = k // t.block_size
+    blocks = np.zeros((n * nb, t.type_size), np.uint8)
+    blocks[:, 0:2] = np.array([1.0], np.float16).view(np.uint8)
+    if name == "Q8_0":
+        blocks[:, 2:] = 0x80
+    if name == "IQ4_XS":  # scales_h (2 bytes) and scales_l (4 bytes): 6-bit scale 63 for all 8 sub-blocks
+        blocks[:, 2:4] = 0xFF
+        blocks[:, 4:8] = 0xFF
+    w = blocks.reshape(n, nb * t.type_size)
+    return w, ggufkit.dequantize(w, name, (n, k)).astype(np.float64)
+
+
+@pytest.mark.parametrize("name", ["Q8_0", "IQ4_NL", "IQ4_XS"])
+def test_gemm_extreme_codes(name, tier):
+    """Codes of +-128 against activations of +-127 in every row: the integer pair sums must not
+    saturate in any kernel (the gemm and the m = 1 path agree with float64)."""
+    k, n = 512, 40
+    w, wd = _extreme_weight(name, n, k)
+    signs = np.ones((8, k), np.float32)
+    signs[1] = -1
+    signs[2, ::2] = -1
+    signs[3, 1::2] = -1
+    signs[4:] = np.random.default_rng(3).choice([-1.0, 1.0], size=(4, k))
+    y = ggufkit.matmul(signs, w, type=name, shape=(n, k), _isa=tier)
+    y1 = np.stack([ggufkit.matmul(s, w, type=name, shape=(n, k), _isa=tier) for s in signs])
+    vdt = GGMLType[name].vec_dot_type  # +-1 activations quantize to +-127 and one scale per block
+    a = np.stack([act_dequant(vdt, ggufkit.quantize(s, vdt)) for s in signs])
+    assert np.ptp(np.abs(a)) == 0  # every activation at the same magnitude: the code 127
+    ref = a @ wd.T
+    l1 = np.abs(a) @ np.abs(wd).T
+    assert np.all(np.abs(y - ref) <= 1e-6 * l1), name
+    assert np.all(np.abs(y1 - ref) <= 1e-6 * l1), name

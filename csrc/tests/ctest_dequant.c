@@ -1,6 +1,7 @@
 /* Dequantize: every tier's kernel against the reference kernel on the same random blocks (finite
- * scales, then any bytes at all), for 1, 3 and 37 blocks and one call large enough for the streaming
- * paths. Values must match bit for bit (NaN matches NaN). */
+ * scales of several magnitudes, fp16 subnormal scales, then any bytes at all: NaN / Inf scales), for
+ * 1, 3 and 37 blocks and one call large enough for the streaming paths (and, with random bytes, for
+ * every grid index and sign pattern). Values must match bit for bit (NaN matches NaN). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,9 +88,10 @@ int gk_ctest_dequant(void) {
                 const int64_t n = nb * t->block_size;
                 uint8_t *x = malloc((size_t)nb * t->type_size + 1);
                 float *want = malloc((size_t)n * 4), *got = malloc((size_t)n * 4 + 64);
-                for (int round = 0; round < 4; round++) {
-                    const int finite = round < 3;
-                    const float scale = round == 0 ? 1e-3f : round == 1 ? 1.0f : 300.0f;
+                for (int round = 0; round < 5; round++) {
+                    const int finite = round < 4;
+                    /* round 3: fp16 scales mostly subnormal (< 6.1e-5) */
+                    const float scale = round == 0 ? 1e-3f : round == 1 ? 1.0f : round == 2 ? 300.0f : 3e-6f;
                     fill_blocks(type, x, nb, finite, scale);
                     float *out = got + (round & 1); /* also a destination off its natural alignment */
                     ref->dequant[type](x, want, n);
@@ -110,5 +112,15 @@ int gk_ctest_dequant(void) {
         }
     }
     printf("dequant: %d comparisons against ref\n", checked);
+    /* which types each tier covers with a kernel of its own (not the reference's) */
+    for (int isa = GK_ISA_REF + 1; isa < GK_ISA_COUNT; isa++) {
+        const gk_kernel_set *ks = gk_kernels(isa);
+        if (!ks) continue;
+        printf("  %s dequant kernels:", gk_isa_name(isa));
+        for (int type = 0; type < GK_TYPE_COUNT; type++)
+            if (gk_type_get(type) && ks->dequant[type] && ks->served_by[GK_OP_DEQUANT][type] != GK_ISA_REF)
+                printf(" %s", gk_type_get(type)->name);
+        printf("\n");
+    }
     return failures;
 }

@@ -83,6 +83,106 @@ static void vd_act_values(int act, const uint8_t *a, int64_t k, double *v) {
     }
 }
 
+/* Extreme inputs for the integer paths: every weight byte one pattern (quants at their extremes,
+ * e.g. Q8_0 weights of -128; fp16 scales then set to finite values) against activation blocks built
+ * directly with quants of +-127 and consistent s / bsums. Any int16 or int32 overflow in a tier
+ * (e.g. the non-dotprod NEON path) shows up as a mismatch with the reference. The activation
+ * quantizers emit [-127, 127] only and the x86 kernels rely on it (they flip activation signs); the
+ * NEON kernels never do, so they are also checked with -128 activations. */
+static void vd_fill_pattern(int type, uint8_t *buf, int64_t nb, uint8_t pattern) {
+    const gk_type_info *t = gk_type_get(type);
+    memset(buf, pattern, (size_t)nb * t->type_size);
+    const uint16_t one = 0x3C00, quarter = 0x3400; /* 1.0, 0.25 */
+    for (int64_t b = 0; b < nb; b++) {
+        uint8_t *blk = buf + b * t->type_size;
+        int f = 0;
+        for (const int *o = vd_f16_fields(type); *o >= 0; o++, f++) memcpy(blk + *o, f ? &quarter : &one, 2);
+        if (type == GK_TYPE_IQ1_M)
+            for (int k = 0; k < 4; k++) blk[49 + 2 * k] = (uint8_t)((blk[49 + 2 * k] & 0x0F) | (((one >> (4 * k)) & 0xF) << 4));
+        if (type == GK_TYPE_NVFP4) for (int k = 0; k < 4; k++) blk[k] &= 0x77;
+        if (type == GK_TYPE_MXFP4) blk[0] = 127;
+    }
+}
+
+/* activation row of k values: pattern 0 all 127, 1 all neg, 2 alternating 127 / neg, 3 random
+ * 127 / neg, 4 alternating in pairs; scale 1 (Q8_K) or 0.5 (fp16) */
+static void vd_fill_act_extreme(int act, uint8_t *a, int64_t k, int pattern, int8_t neg) {
+    const int bs = act == GK_TYPE_Q8_K ? 256 : 32, bb = gk_type_get(act)->type_size;
+    for (int64_t b = 0; b < k / bs; b++) {
+        uint8_t *blk = a + b * bb;
+        int8_t q[256];
+        for (int j = 0; j < bs; j++) {
+            const int r = pattern == 0 ? 0 : pattern == 1 ? 1 : pattern == 2 ? j & 1 : pattern == 3 ? (int)(vd_u64() >> 63) : (j >> 1) & 1;
+            q[j] = r ? neg : 127;
+        }
+        if (act == GK_TYPE_Q8_K) {
+            const float d = 1.0f;
+            memcpy(blk, &d, 4);
+            memcpy(blk + 4, q, 256);
+            for (int g = 0; g < 16; g++) {
+                int16_t sum = 0;
+                for (int j = 0; j < 16; j++) sum = (int16_t)(sum + q[16 * g + j]);
+                memcpy(blk + 4 + 256 + 2 * g, &sum, 2);
+            }
+        } else {
+            const uint16_t half = 0x3800; /* 0.5 */
+            memcpy(blk, &half, 2);
+            if (act == GK_TYPE_Q8_1) {
+                int sum = 0;
+                for (int j = 0; j < 32; j++) sum += q[j];
+                const uint16_t sh = gk_fp32_to_fp16(0.5f * (float)sum);
+                memcpy(blk + 2, &sh, 2);
+            }
+            memcpy(blk + (act == GK_TYPE_Q8_1 ? 4 : 2), q, 32);
+        }
+    }
+}
+
+static int vd_extremes(const gk_kernel_set *ref, int *checked) {
+    static const uint8_t wpat[] = {0x00, 0xFF, 0x80, 0x7F, 0x55, 0xAA, 0x0F, 0xF0, 0x88, 0x77, 0x11, 0xEE};
+    int failures = 0;
+    for (int isa = GK_ISA_REF + 1; isa < GK_ISA_COUNT; isa++) {
+        const gk_kernel_set *ks = gk_kernels(isa);
+        if (!ks) continue;
+        for (int type = 0; type < GK_TYPE_COUNT; type++) {
+            const gk_type_info *t = gk_type_get(type);
+            if (!t || t->vec_dot_type < 0 || !ks->vecdot[type] || !ref->vecdot[type] || !ref->dequant[type]) continue;
+            const int act = t->vec_dot_type;
+            if (act != GK_TYPE_Q8_0 && act != GK_TYPE_Q8_1 && act != GK_TYPE_Q8_K) continue;
+            const int64_t km = t->block_size > gk_type_get(act)->block_size ? t->block_size : gk_type_get(act)->block_size;
+            const int nact = isa == GK_ISA_NEON || isa == GK_ISA_NEON_DOTPROD ? 10 : 5;
+            for (int rep = 0; rep < 2; rep++) {
+                const int64_t k = km * (rep ? 13 : 1);
+                const size_t wrow = (size_t)gk_row_size(type, k), arow = (size_t)gk_row_size(act, k);
+                uint8_t *w = malloc(wrow), *a = malloc(arow);
+                float *wf = malloc(sizeof(float) * (size_t)k);
+                double *av = malloc(sizeof(double) * (size_t)k);
+                for (size_t p = 0; p < sizeof wpat; p++) {
+                    vd_fill_pattern(type, w, (int64_t)(wrow / t->type_size), wpat[p]);
+                    ref->dequant[type](w, wf, k);
+                    for (int ap = 0; ap < nact; ap++) { /* ap >= 5: with -128 */
+                        vd_fill_act_extreme(act, a, k, ap % 5, ap < 5 ? -127 : -128);
+                        vd_act_values(act, a, k, av);
+                        double l1 = 0;
+                        for (int64_t e = 0; e < k; e++) l1 += fabs((double)wf[e] * av[e]);
+                        float want, got;
+                        ref->vecdot[type](k, &want, w, a);
+                        ks->vecdot[type](k, &got, w, a);
+                        if (!(fabs((double)got - want) <= 1e-5 * l1 + 1e-30)) {
+                            printf("  FAIL %s %s vec_dot extremes k=%lld weight byte 0x%02X act pattern %d: %.9g vs ref %.9g (L1 %.3g)\n",
+                                   gk_isa_name(isa), t->name, (long long)k, wpat[p], ap, (double)got, (double)want, l1);
+                            failures++;
+                        }
+                        (*checked)++;
+                    }
+                }
+                free(w); free(a); free(wf); free(av);
+            }
+        }
+    }
+    return failures;
+}
+
 int gk_ctest_vecdot(void) {
     const gk_kernel_set *ref = gk_kernels(GK_ISA_REF);
     int failures = 0, checked = 0;
@@ -96,8 +196,12 @@ int gk_ctest_vecdot(void) {
             const int act = t->vec_dot_type;
             const gk_type_info *at = gk_type_get(act);
             const int64_t km = t->block_size > at->block_size ? t->block_size : at->block_size;
-            for (int rep = 0; rep < 2; rep++) {
-                const int64_t k = km * (rep ? 9 : 1) * (km < 256 ? 8 : 1);
+            /* 1 block, an odd count, and (for the small blocks) 8 and 72; float rows also get a
+             * long row with a tail that no vector width divides */
+            const int64_t mults[] = {1, 3, km < 256 ? 8 : 9, km < 256 ? 72 : 0, km == 1 ? 1027 : 0};
+            for (int rep = 0; rep < 5; rep++) {
+                if (!mults[rep]) continue;
+                const int64_t k = km * mults[rep];
                 const size_t wrow = (size_t)gk_row_size(type, k), arow = (size_t)gk_row_size(act, k);
                 float *x = malloc(sizeof(float) * (size_t)(M * k));
                 uint8_t *w = malloc(wrow * N), *a = malloc(arow * M), *a2 = malloc(arow * M);
@@ -144,5 +248,18 @@ int gk_ctest_vecdot(void) {
         }
     }
     printf("vecdot/gemm: %d comparisons against ref\n", checked);
+    /* which types each tier covers with a kernel of its own (not the reference's) */
+    for (int isa = GK_ISA_REF + 1; isa < GK_ISA_COUNT; isa++) {
+        const gk_kernel_set *ks = gk_kernels(isa);
+        if (!ks) continue;
+        printf("  %s vec_dot kernels:", gk_isa_name(isa));
+        for (int type = 0; type < GK_TYPE_COUNT; type++)
+            if (gk_type_get(type) && ks->vecdot[type] && ks->vecdot[type] != ref->vecdot[type])
+                printf(" %s", gk_type_get(type)->name);
+        printf("\n");
+    }
+    int ext_checked = 0;
+    failures += vd_extremes(ref, &ext_checked);
+    printf("vecdot extremes: %d comparisons against ref\n", ext_checked);
     return failures;
 }

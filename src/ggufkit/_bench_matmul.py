@@ -171,8 +171,9 @@ def _run_big(quick, types, threads, x1, rng, mt):
                 state["i"] += 1
                 matmul(x1, w, type=name, shape=(big_n, k), threads=th)
             t = _time(step, mt, min_reps=n_mats * 2)
+            # numpy streams 4 bytes per weight: its time for the same logical matrix is big_n*k*4/gemv_bw
             rows.append(dict(bench="m=1 >L3", type=name, threads=th, gbs=ws[0].nbytes / t / 1e9,
-                             read_bw=bw))
+                             read_bw=bw, numpy_speedup=(big_n * k * 4 / (gemv_bw * 1e9)) / t))
     return rows
 
 
@@ -208,6 +209,8 @@ def format_table(rows) -> str:
             note += f"; same run {r['ggml_now_gbs']:.1f} GB/s -> x{r['gbs'] / r['ggml_now_gbs']:.2f}"
         if r.get("read_bw"):
             note = f"{100 * r['gbs'] / r['read_bw']:.0f}% of read bw"
+        if r.get("numpy_speedup"):
+            note += f"; x{r['numpy_speedup']:.1f} numpy f32 W@x"
         gbs = f"{r['gbs']:8.2f}" if "gbs" in r else " " * 8
         gfl = f"{r['gflops']:8.1f}" if "gflops" in r else " " * 8
         th = str(r["threads"]) if r.get("threads") else "-"

@@ -86,7 +86,9 @@ size_t gk_quant_q8_K_avx2(const float *x, void *vy, int64_t nrows, int64_t n_per
     const int64_t nb = nrows * (n_per_row / GK_QK_K);
     for (int64_t i = 0; i < nb; i++, x += GK_QK_K) {
         __m256 mx = _mm256_setzero_ps();
-        for (int j = 0; j < GK_QK_K; j += 8) mx = _mm256_max_ps(mx, vabs(_mm256_loadu_ps(x + j)));
+        /* maxps returns its second operand when either is NaN: mx second, so NaN inputs are skipped
+         * as the reference's `ax > amax` skips them (never NaN in mx, no larger value lost) */
+        for (int j = 0; j < GK_QK_K; j += 8) mx = _mm256_max_ps(vabs(_mm256_loadu_ps(x + j)), mx);
         const float amax = hmax8(mx);
         if (!amax) {
             memset(&y[i], 0, sizeof(y[i]));

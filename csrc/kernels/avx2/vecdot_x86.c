@@ -2,15 +2,15 @@
  * avx2/x86_dot_iq.h. */
 #include "x86_dot_iq.h"
 
-GK_X86_DEFINE(gk_k_f32, f32_f32, avx2, GK_TYPE_F32, GK_ISA_AVX2)
-GK_X86_DEFINE(gk_k_f16, f16_f16, avx2, GK_TYPE_F16, GK_ISA_AVX2)
-GK_X86_DEFINE(gk_k_bf16, bf16_bf16, avx2, GK_TYPE_BF16, GK_ISA_AVX2)
-GK_X86_DEFINE(gk_k_q8_0, q8_0_q8_0, avx2, GK_TYPE_Q8_0, GK_ISA_AVX2)
+GK_X86_DEFINE_VECDOT(gk_k_f32, f32_f32, avx2) /* gemm: gemm_float_avx2.c */
+GK_X86_DEFINE_VECDOT(gk_k_f16, f16_f16, avx2) /* gemm: gemm_float_avx2.c */
+GK_X86_DEFINE_VECDOT(gk_k_bf16, bf16_bf16, avx2) /* gemm: gemm_float_avx2.c */
+GK_X86_DEFINE_VECDOT(gk_k_q8_0, q8_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q4_0, q4_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
 GK_X86_DEFINE_VECDOT(gk_k_q5_0, q5_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
 GK_X86_DEFINE_VECDOT(gk_k_q4_1, q4_1_q8_1, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
 GK_X86_DEFINE_VECDOT(gk_k_q5_1, q5_1_q8_1, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
-GK_X86_DEFINE(gk_k_iq4_nl, iq4_nl_q8_0, avx2, GK_TYPE_IQ4_NL, GK_ISA_AVX2)
+GK_X86_DEFINE_VECDOT(gk_k_iq4_nl, iq4_nl_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_mxfp4, mxfp4_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q2_0, q2_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q2_K, q2_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
@@ -18,5 +18,5 @@ GK_X86_DEFINE_VECDOT(gk_k_q3_K, q3_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q4_K, q4_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q5_K, q5_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q6_K, q6_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE(gk_k_iq4_xs, iq4_xs_q8_K, avx2, GK_TYPE_IQ4_XS, GK_ISA_AVX2)
+GK_X86_DEFINE_VECDOT(gk_k_iq4_xs, iq4_xs_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_tq2_0, tq2_0_q8_K, avx2) /* gemm: gemm_packed_avx2.c */

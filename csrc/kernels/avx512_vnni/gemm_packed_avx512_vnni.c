@@ -30,8 +30,9 @@ typedef struct {
 
 /* Pack rows [0, rows) (rows <= TILE; missing rows are zero). A super-block of `nsub` scale blocks of
  * `bl` weights (16 or 32) decodes to nsub * bl / 32 chunks of 32 bytes; nb counts scale blocks. */
-static void pack_tile(decode_fn dec, int nsub, int bl, const uint8_t *w, size_t w_stride, int rows, int64_t nb,
-                      int has_min, packed_tile *t) {
+static inline __attribute__((always_inline)) void pack_tile(decode_fn dec, int nsub, int bl, const uint8_t *w,
+                                                            size_t w_stride, int rows, int64_t nb, int has_min,
+                                                            packed_tile *t) {
     __m256i q[TILE][8];
     float sc[TILE][16], mn[TILE][16];
     const int nch = nsub * bl / 32;
@@ -173,7 +174,10 @@ enum { ACT_Q8_0, ACT_Q8_1, ACT_Q8_K };
 #define IB 64
 #define TGROUP 32 /* packed tiles kept at once when x has more than IB rows (512 weight rows) */
 
-static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, int64_t k, const void *w, size_t w_stride,
+/* pack_tile for one type: its decoder inlined (built by the GEMM macros below) */
+typedef void (*pack_fn)(const uint8_t *w, size_t w_stride, int rows, int64_t nb, packed_tile *t);
+
+static void gemm_packed(pack_fn pack, int bl, int act, int has_min, int64_t k, const void *w, size_t w_stride,
                         int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) {
     const int64_t nb = k / bl, ntiles = (n + TILE - 1) / TILE;
     /* one pass over x (m <= IB) needs one tile at a time; more passes keep a group of up to TGROUP
@@ -208,7 +212,7 @@ static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, i
         for (int64_t ti = g0; ti < g1; ti++) {
             const int64_t jt = ti * TILE;
             const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
-            pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, &tiles[ti - g0]);
+            pack((const uint8_t *)w + jt * w_stride, w_stride, rows, nb, &tiles[ti - g0]);
         }
     for (int64_t i0 = 0; i0 < m; i0 += IB) {
         const int64_t ie = i0 + IB < m ? i0 + IB : m;
@@ -216,7 +220,7 @@ static void gemm_packed(decode_fn dec, int nsub, int bl, int act, int has_min, i
             const int64_t jt = ti * TILE;
             const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
             packed_tile *tp = &tiles[kept > 1 ? ti - g0 : 0];
-            if (kept == 1) pack_tile(dec, nsub, bl, (const uint8_t *)w + jt * w_stride, w_stride, rows, nb, has_min, tp);
+            if (kept == 1) pack((const uint8_t *)w + jt * w_stride, w_stride, rows, nb, tp);
             const packed_tile t = *tp;
             const __mmask16 mask = (__mmask16)((1u << rows) - 1);
             for (int64_t i = i0; i < ie; i += XR) {
@@ -328,7 +332,12 @@ GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
         GEMV_ROW(128, GEMV_IDX_NIB, XE8, { u = _mm512_shuffle_epi8(TBL128(fp4_tbl()), gemv_nib(x[b].qs, sizeof(*x))); },
                  (void)0, tail_gk_k_mxfp4(x + b, yb + b)))
 
+#define PACK(name, dec, nsub, bl, has_min)                                                           \
+    static void pack_##name(const uint8_t *w, size_t w_stride, int rows, int64_t nb, packed_tile *t) { \
+        pack_tile(dec, nsub, bl, w, w_stride, rows, nb, has_min, t);                                 \
+    }
 #define GEMM(name, TYPE, dec, nsub, bl, act, has_min)                                                        \
+    PACK(name, dec, nsub, bl, has_min)                                                              \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
         if (m < SMALL_M) { /* packing does not pay for a few rows: the m = 1 path per row */       \
@@ -336,10 +345,11 @@ GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
                 gk_gemv_by_vecdot(GK_ISA_AVX512_VNNI, TYPE, k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride); \
             return;                                                                                 \
         }                                                                                           \
-        gemm_packed(dec, nsub, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);          \
+        gemm_packed(pack_##name, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);        \
     }
 /* the same with an m = 1 path */
 #define GEMM_V(name, vname, dec, nsub, bl, act, has_min)                                                        \
+    PACK(name, dec, nsub, bl, has_min)                                                              \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
         if (m < SMALL_M) {                                                                          \
@@ -347,7 +357,7 @@ GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
                 gemv_##vname(k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride);   \
             return;                                                                                 \
         }                                                                                           \
-        gemm_packed(dec, nsub, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);          \
+        gemm_packed(pack_##name, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);        \
     }
 
 GEMM_V(q8_0_q8_0, q8_0, dec_q8_0, 1, 32, ACT_Q8_0, 0)

@@ -26,6 +26,7 @@ void gk_gemm_iq2_s_q8_K_avx512_vnni(int64_t k, const void *w, size_t w_stride, i
 void gk_gemm_iq3_xxs_q8_K_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_iq3_s_q8_K_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_iq1_s_q8_K_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
+void gk_gemm_bf16_bf16_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 void gk_gemm_iq1_m_q8_K_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride);
 
 const gk_gemm_fn gk_gemm_table_avx512_vnni[GK_TYPE_COUNT] = {
@@ -54,4 +55,5 @@ const gk_gemm_fn gk_gemm_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ3_S] = gk_gemm_iq3_s_q8_K_avx512_vnni,
     [GK_TYPE_IQ1_S] = gk_gemm_iq1_s_q8_K_avx512_vnni,
     [GK_TYPE_IQ1_M] = gk_gemm_iq1_m_q8_K_avx512_vnni,
+    [GK_TYPE_BF16] = gk_gemm_bf16_bf16_avx512_vnni,
 };

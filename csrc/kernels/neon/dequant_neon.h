@@ -32,6 +32,13 @@ static inline void gk_store16_mul_sub(float *y, int8x16_t q, float32x4_t d, floa
     vst1q_f32(y + 12, vsubq_f32(vmulq_f32(d, gk_i16x4_to_f32(vget_high_s16(hi))), m));
 }
 
+/* y[0..8) = (q + delta) * dl: add (exact for the IQ1 grids), then multiply, as the reference */
+static inline void gk_store8_add_mul(float *y, int8x8_t q, float32x4_t delta, float32x4_t dl) {
+    const int16x8_t w = vmovl_s8(q);
+    vst1q_f32(y + 0, vmulq_f32(dl, vaddq_f32(gk_i16x4_to_f32(vget_low_s16(w)), delta)));
+    vst1q_f32(y + 4, vmulq_f32(dl, vaddq_f32(gk_i16x4_to_f32(vget_high_s16(w)), delta)));
+}
+
 /* 16 bytes, 0xFF where bit j of the 16-bit value is set (byte j from bit j) */
 static inline uint8x16_t gk_bits16_to_bytes(uint32_t bits) {
     static const uint8_t mask[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};

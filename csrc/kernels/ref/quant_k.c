@@ -195,77 +195,17 @@ float gk_make_qkx2_quants_ref(int n, int nmax, const float *x, const float *weig
     return scale;
 }
 
-/* As make_qkx2_quants, with weights x^2 when weights is NULL and a max <= min test (imatrix paths). */
+/* ggml's make_qkx3_quants (imatrix paths): make_qkx2_quants with weights x^2 when weights is NULL.
+ * (Its degenerate-block test is max <= min where make_qkx2's is max == min; they agree, as min <= 0 and
+ * max >= x[0] >= min for the finite inputs the drivers let through.) Sub-blocks have n <= 32 values. */
 float gk_make_qkx3_quants_ref(int n, int nmax, const float *x, const float *weights, uint8_t *L,
                               float *the_min, uint8_t *Laux, float rmin, float rdelta, int nstep, int use_mad) {
-    float min = x[0], max = x[0];
-    float sum_w = weights ? weights[0] : x[0] * x[0];
-    float sum_x = sum_w * x[0];
-    for (int i = 1; i < n; ++i) {
-        if (x[i] < min) min = x[i];
-        if (x[i] > max) max = x[i];
-        float w = weights ? weights[i] : x[i] * x[i];
-        sum_w += w;
-        sum_x += w * x[i];
+    float x2[32];
+    if (!weights) {
+        for (int i = 0; i < n; ++i) x2[i] = x[i] * x[i];
+        weights = x2;
     }
-    if (min > 0) min = 0;
-    if (max <= min) {
-        memset(L, 0, n);
-        *the_min = -min;
-        return 0.f;
-    }
-    float iscale = nmax / (max - min);
-    float scale = 1 / iscale;
-    float best_mad = 0;
-    for (int i = 0; i < n; ++i) {
-        int l = gk_nearest_int(iscale * (x[i] - min));
-        L[i] = GK_MAX(0, GK_MIN(nmax, l));
-        float diff = scale * L[i] + min - x[i];
-        diff = use_mad ? fabsf(diff) : diff * diff;
-        float w = weights ? weights[i] : x[i] * x[i];
-        best_mad += w * diff;
-    }
-    if (nstep < 1) {
-        *the_min = -min;
-        return scale;
-    }
-    for (int is = 0; is <= nstep; ++is) {
-        iscale = (rmin + rdelta * is + nmax) / (max - min);
-        float sum_l = 0, sum_l2 = 0, sum_xl = 0;
-        for (int i = 0; i < n; ++i) {
-            int l = gk_nearest_int(iscale * (x[i] - min));
-            l = GK_MAX(0, GK_MIN(nmax, l));
-            Laux[i] = l;
-            float w = weights ? weights[i] : x[i] * x[i];
-            sum_l += w * l;
-            sum_l2 += w * l * l;
-            sum_xl += w * l * x[i];
-        }
-        float D = sum_w * sum_l2 - sum_l * sum_l;
-        if (D > 0) {
-            float this_scale = (sum_w * sum_xl - sum_x * sum_l) / D;
-            float this_min = (sum_l2 * sum_x - sum_l * sum_xl) / D;
-            if (this_min > 0) {
-                this_min = 0;
-                this_scale = sum_xl / sum_l2;
-            }
-            float mad = 0;
-            for (int i = 0; i < n; ++i) {
-                float diff = this_scale * Laux[i] + this_min - x[i];
-                diff = use_mad ? fabsf(diff) : diff * diff;
-                float w = weights ? weights[i] : x[i] * x[i];
-                mad += w * diff;
-            }
-            if (mad < best_mad) {
-                for (int i = 0; i < n; ++i) L[i] = Laux[i];
-                best_mad = mad;
-                scale = this_scale;
-                min = this_min;
-            }
-        }
-    }
-    *the_min = -min;
-    return scale;
+    return gk_make_qkx2_quants_ref(n, nmax, x, weights, L, the_min, Laux, rmin, rdelta, nstep, use_mad);
 }
 
 /* Non-negative quantization to [0, nmax] of the sub-block scales (imatrix paths), weighted. */
