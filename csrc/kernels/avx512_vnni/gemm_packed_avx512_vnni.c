@@ -19,7 +19,10 @@
 
 #define TILE 16   /* weight rows per packed tile (zmm lanes) */
 #define XR 8      /* activation rows per micro-kernel call */
-#define SMALL_M 4 /* below this many rows of x, packing weight tiles costs more than it saves */
+/* Below a type's `small_m` rows of x, packing weight tiles costs more than it saves and each row runs
+ * the m = 1 path. The values (the GEMM lines at the end) are the first m at which the packed path beat
+ * m single-row passes on a 2048 x 4096 weight (Zen 4, one thread): 2-3 where decoding is cheap or the
+ * m = 1 kernel slow, 5-7 for the K types, whose scales make packing dearer. */
 
 typedef struct {
     uint8_t *wp;     /* nb * 8 * TILE * 4 packed int8 */
@@ -336,11 +339,11 @@ GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
     static void pack_##name(const uint8_t *w, size_t w_stride, int rows, int64_t nb, packed_tile *t) { \
         pack_tile(dec, nsub, bl, w, w_stride, rows, nb, has_min, t);                                 \
     }
-#define GEMM(name, TYPE, dec, nsub, bl, act, has_min)                                                        \
+#define GEMM(name, TYPE, dec, nsub, bl, act, has_min, small_m)                                                      \
     PACK(name, dec, nsub, bl, has_min)                                                              \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        if (m < SMALL_M) { /* packing does not pay for a few rows: the m = 1 path per row */       \
+        if (m < small_m) { /* packing does not pay for a few rows: the m = 1 path per row */       \
             for (int64_t i = 0; i < m; i++)                                                         \
                 gk_gemv_by_vecdot(GK_ISA_AVX512_VNNI, TYPE, k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride); \
             return;                                                                                 \
@@ -348,11 +351,11 @@ GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
         gemm_packed(pack_##name, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);        \
     }
 /* the same with an m = 1 path */
-#define GEMM_V(name, vname, dec, nsub, bl, act, has_min)                                                        \
+#define GEMM_V(name, vname, dec, nsub, bl, act, has_min, small_m)                                                      \
     PACK(name, dec, nsub, bl, has_min)                                                              \
     void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
                                       const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        if (m < SMALL_M) {                                                                          \
+        if (m < small_m) {                                                                          \
             for (int64_t i = 0; i < m; i++)                                                         \
                 gemv_##vname(k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride);   \
             return;                                                                                 \
@@ -360,28 +363,28 @@ GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
         gemm_packed(pack_##name, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);        \
     }
 
-GEMM_V(q8_0_q8_0, q8_0, dec_q8_0, 1, 32, ACT_Q8_0, 0)
-GEMM_V(q4_0_q8_0, q4_0, dec_q4_0, 1, 32, ACT_Q8_0, 0)
-GEMM_V(q5_0_q8_0, q5_0, dec_q5_0, 1, 32, ACT_Q8_0, 0)
-GEMM_V(iq4_nl_q8_0, iq4_nl, dec_iq4_nl, 1, 32, ACT_Q8_0, 0)
-GEMM_V(mxfp4_q8_0, mxfp4, dec_mxfp4, 1, 32, ACT_Q8_0, 0)
-GEMM_V(q4_1_q8_1, q4_1, dec_q4_1, 1, 32, ACT_Q8_1, 1)
-GEMM_V(q5_1_q8_1, q5_1, dec_q5_1, 1, 32, ACT_Q8_1, 1)
-GEMM(q4_K_q8_K, GK_TYPE_Q4_K, dec_q4_K, 8, 32, ACT_Q8_K, 1)
-GEMM(q5_K_q8_K, GK_TYPE_Q5_K, dec_q5_K, 8, 32, ACT_Q8_K, 1)
-GEMM(q6_K_q8_K, GK_TYPE_Q6_K, dec_q6_K, 16, 16, ACT_Q8_K, 0)
-GEMM(q3_K_q8_K, GK_TYPE_Q3_K, dec_q3_K, 16, 16, ACT_Q8_K, 0)
-GEMM(q2_K_q8_K, GK_TYPE_Q2_K, dec_q2_K, 16, 16, ACT_Q8_K, 1)
-GEMM(iq4_xs_q8_K, GK_TYPE_IQ4_XS, dec_iq4_xs, 8, 32, ACT_Q8_K, 0)
-GEMM(tq2_0_q8_K, GK_TYPE_TQ2_0, dec_tq2_0, 8, 32, ACT_Q8_K, 0)
-GEMM(tq1_0_q8_K, GK_TYPE_TQ1_0, dec_tq1_0, 8, 32, ACT_Q8_K, 0)
-GEMM(iq2_xxs_q8_K, GK_TYPE_IQ2_XXS, dec_iq2_xxs, 8, 32, ACT_Q8_K, 0)
-GEMM(iq2_xs_q8_K, GK_TYPE_IQ2_XS, dec_iq2_xs, 16, 16, ACT_Q8_K, 0)
-GEMM(iq2_s_q8_K, GK_TYPE_IQ2_S, dec_iq2_s, 16, 16, ACT_Q8_K, 0)
-GEMM(iq3_xxs_q8_K, GK_TYPE_IQ3_XXS, dec_iq3_xxs, 8, 32, ACT_Q8_K, 0)
-GEMM(iq3_s_q8_K, GK_TYPE_IQ3_S, dec_iq3_s, 8, 32, ACT_Q8_K, 0)
-GEMM(iq1_s_q8_K, GK_TYPE_IQ1_S, dec_iq1_s, 8, 32, ACT_Q8_K, 0)
-GEMM(iq1_m_q8_K, GK_TYPE_IQ1_M, dec_iq1_m, 16, 16, ACT_Q8_K, 0)
-GEMM(q1_0_q8_0, GK_TYPE_Q1_0, dec_q1_0, 4, 32, ACT_Q8_0, 0)
-GEMM(q2_0_q8_0, GK_TYPE_Q2_0, dec_q2_0, 2, 32, ACT_Q8_0, 0)
-GEMM(nvfp4_q8_0, GK_TYPE_NVFP4, dec_nvfp4, 4, 16, ACT_Q8_0, 0)
+GEMM_V(q8_0_q8_0, q8_0, dec_q8_0, 1, 32, ACT_Q8_0, 0, 3)
+GEMM_V(q4_0_q8_0, q4_0, dec_q4_0, 1, 32, ACT_Q8_0, 0, 3)
+GEMM_V(q5_0_q8_0, q5_0, dec_q5_0, 1, 32, ACT_Q8_0, 0, 3)
+GEMM_V(iq4_nl_q8_0, iq4_nl, dec_iq4_nl, 1, 32, ACT_Q8_0, 0, 3)
+GEMM_V(mxfp4_q8_0, mxfp4, dec_mxfp4, 1, 32, ACT_Q8_0, 0, 3)
+GEMM_V(q4_1_q8_1, q4_1, dec_q4_1, 1, 32, ACT_Q8_1, 1, 4)
+GEMM_V(q5_1_q8_1, q5_1, dec_q5_1, 1, 32, ACT_Q8_1, 1, 3)
+GEMM(q4_K_q8_K, GK_TYPE_Q4_K, dec_q4_K, 8, 32, ACT_Q8_K, 1, 6)
+GEMM(q5_K_q8_K, GK_TYPE_Q5_K, dec_q5_K, 8, 32, ACT_Q8_K, 1, 5)
+GEMM(q6_K_q8_K, GK_TYPE_Q6_K, dec_q6_K, 16, 16, ACT_Q8_K, 0, 5)
+GEMM(q3_K_q8_K, GK_TYPE_Q3_K, dec_q3_K, 16, 16, ACT_Q8_K, 0, 5)
+GEMM(q2_K_q8_K, GK_TYPE_Q2_K, dec_q2_K, 16, 16, ACT_Q8_K, 1, 7)
+GEMM(iq4_xs_q8_K, GK_TYPE_IQ4_XS, dec_iq4_xs, 8, 32, ACT_Q8_K, 0, 3)
+GEMM(tq2_0_q8_K, GK_TYPE_TQ2_0, dec_tq2_0, 8, 32, ACT_Q8_K, 0, 5)
+GEMM(tq1_0_q8_K, GK_TYPE_TQ1_0, dec_tq1_0, 8, 32, ACT_Q8_K, 0, 4)
+GEMM(iq2_xxs_q8_K, GK_TYPE_IQ2_XXS, dec_iq2_xxs, 8, 32, ACT_Q8_K, 0, 4)
+GEMM(iq2_xs_q8_K, GK_TYPE_IQ2_XS, dec_iq2_xs, 16, 16, ACT_Q8_K, 0, 5)
+GEMM(iq2_s_q8_K, GK_TYPE_IQ2_S, dec_iq2_s, 16, 16, ACT_Q8_K, 0, 4)
+GEMM(iq3_xxs_q8_K, GK_TYPE_IQ3_XXS, dec_iq3_xxs, 8, 32, ACT_Q8_K, 0, 5)
+GEMM(iq3_s_q8_K, GK_TYPE_IQ3_S, dec_iq3_s, 8, 32, ACT_Q8_K, 0, 5)
+GEMM(iq1_s_q8_K, GK_TYPE_IQ1_S, dec_iq1_s, 8, 32, ACT_Q8_K, 0, 4)
+GEMM(iq1_m_q8_K, GK_TYPE_IQ1_M, dec_iq1_m, 16, 16, ACT_Q8_K, 0, 4)
+GEMM(q1_0_q8_0, GK_TYPE_Q1_0, dec_q1_0, 4, 32, ACT_Q8_0, 0, 3)
+GEMM(q2_0_q8_0, GK_TYPE_Q2_0, dec_q2_0, 2, 32, ACT_Q8_0, 0, 2)
+GEMM(nvfp4_q8_0, GK_TYPE_NVFP4, dec_nvfp4, 4, 16, ACT_Q8_0, 0, 2)
