@@ -286,19 +286,39 @@ static inline void dec_nvfp4(const uint8_t *row, int64_t sb, __m256i *w, float *
     _mm_storeu_ps(d4, gk_ue4m3_half_x4(x->d));
     for (int j = 0; j < 4; j++) { s[j] = d4[j]; m[j] = 0; }
 }
-/* TQ1_0: base-3 digits in an irregular order; decoded in scalar (decode is amortized over the x rows) */
+/* TQ1_0: base-3 digits, as avx2/vecdot_tq1_avx2.c reads them: the bytes q * 3^l (mod 256) of each
+ * digit plane l, in activation order, give the digit (3v) >> 8 = avg(v - 1, avg(v - 1, 0)) >> 6. */
+static inline __m256i tq1_trits_minus1(__m256i v) {
+    const __m256i u = _mm256_subs_epu8(v, _mm256_set1_epi8(1));
+    const __m256i t = _mm256_and_si256(_mm256_srli_epi16(_mm256_avg_epu8(u, _mm256_avg_epu8(u, _mm256_setzero_si256())), 6),
+                                       _mm256_set1_epi8(3));
+    return _mm256_sub_epi8(t, _mm256_set1_epi8(1));
+}
+static inline __m256i tq1_times3(__m256i x) { return _mm256_add_epi8(x, _mm256_add_epi8(x, x)); }
+static inline __m256i tq1_times9(__m256i x) {
+    return _mm256_add_epi8(_mm256_and_si256(_mm256_slli_epi16(x, 3), _mm256_set1_epi8((char)0xf8)), x);
+}
 static inline void dec_tq1_0(const uint8_t *row, int64_t sb, __m256i *w, float *s, float *m) {
-    static const uint8_t pow3[5] = {1, 3, 9, 27, 81};
     const gk_block_tq1_0 *x = (const gk_block_tq1_0 *)row + sb;
-    int8_t v[256];
-    for (int l = 0; l < 5; l++)
-        for (int j = 0; j < 32; j++) v[32 * l + j] = (int8_t)((((uint16_t)(uint8_t)(x->qs[j] * pow3[l])) * 3 >> 8) - 1);
-    for (int l = 0; l < 5; l++)
-        for (int j = 0; j < 16; j++) v[160 + 16 * l + j] = (int8_t)((((uint16_t)(uint8_t)(x->qs[32 + j] * pow3[l])) * 3 >> 8) - 1);
-    for (int l = 0; l < 4; l++)
-        for (int j = 0; j < 4; j++) v[240 + 4 * l + j] = (int8_t)((((uint16_t)(uint8_t)(x->qh[j] * pow3[l])) * 3 >> 8) - 1);
+    /* weights 0..159: planes 0..4 of qs[0..31] */
+    const __m256i x0 = _mm256_loadu_si256((const __m256i *)x->qs);
+    const __m256i x1 = tq1_times3(x0), x2 = tq1_times9(x0);
+    w[0] = tq1_trits_minus1(x0); w[1] = tq1_trits_minus1(x1); w[2] = tq1_trits_minus1(x2);
+    w[3] = tq1_trits_minus1(tq1_times9(x1)); w[4] = tq1_trits_minus1(tq1_times9(x2));
+    /* 160..239: planes 0..4 of qs[32..47], 16 per plane; 240..255: qh[j] * 3^l at 240 + 4l + j */
+    const __m128i y0 = _mm_loadu_si128((const __m128i *)(x->qs + 32));
+    const __m256i y01 = _mm256_inserti128_si256(_mm256_castsi128_si256(y0), _mm_add_epi8(y0, _mm_add_epi8(y0, y0)), 1);
+    const __m256i y23 = tq1_times9(y01);
+    uint32_t qh;
+    memcpy(&qh, x->qh, 4);
+    __m128i h = _mm_set1_epi32((int)qh);
+    h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0xe);
+    h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0xc);
+    h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0x8);
+    w[5] = tq1_trits_minus1(y01); w[6] = tq1_trits_minus1(y23);
+    w[7] = tq1_trits_minus1(_mm256_inserti128_si256(tq1_times9(y23), h, 1));
     const float d = f16(x->d);
-    for (int c = 0; c < 8; c++) { w[c] = _mm256_loadu_si256((const __m256i *)(v + 32 * c)); s[c] = d; m[c] = 0; }
+    for (int c = 0; c < 8; c++) { s[c] = d; m[c] = 0; }
 }
 
 /* 8 x 8 dword transpose of ymm rows */

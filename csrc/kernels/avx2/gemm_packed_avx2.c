@@ -18,7 +18,7 @@ static inline void *gk_amalloc(size_t size) { return aligned_alloc(64, (size + 6
 #define XR 4
 #define IB 64
 #define TGROUP 64
-#define SMALL_M 4
+#define SMALL_M 4 /* small_m of the legacy types (GEMM8V), see GEMM8 */
 
 typedef struct {
     uint8_t *wp;     /* k * TILE packed int8 */
@@ -224,18 +224,20 @@ done:
     free(tiles);
 }
 
-/* m < SMALL_M: the tier's resolved vec_dot (or its m = 1 gemm path) row by row */
+/* m < small_m: the tier's resolved vec_dot (or its m = 1 gemm path) row by row. small_m is the first m
+ * at which the packed path beat m single-row passes (2048 x 4096 weight, one thread, GGUFKIT_ISA=avx2 on
+ * Zen 4): 4 for most types, 5 for Q4_K, 12 for Q2_K and TQ2_0, whose m = 1 kernels are fast. */
 #define PACK8(name, dec, nsub, bl, has_min, wide)                                                    \
     static void pack8_##name(const uint8_t *w, size_t w_stride, int rows, int64_t nb, tile8 *t) {  \
         pack8(dec, nsub, bl, w, w_stride, rows, nb, has_min, wide, t);                             \
     }
-#define GEMM8(name, TYPE, dec, nsub, bl, act, has_min, wide)                                         \
+#define GEMM8(name, TYPE, dec, nsub, bl, act, has_min, wide, small_m)                                       \
     PACK8(name, dec, nsub, bl, has_min, wide)                                                       \
     void gk_gemm_##name##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n,                \
                                const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride); \
     void gk_gemm_##name##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n,                \
                                const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        if (m < SMALL_M) {                                                                          \
+        if (m < small_m) {                                                                          \
             for (int64_t i = 0; i < m; i++)                                                         \
                 gk_gemv_by_vecdot(GK_ISA_AVX2, TYPE, k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride); \
             return;                                                                                 \
@@ -243,27 +245,27 @@ done:
         gemm_packed8(pack8_##name, bl, act, has_min, wide, k, w, w_stride, n, a, a_stride, m, c, c_stride); \
     }
 
-GEMM8(q2_K_q8_K, GK_TYPE_Q2_K, dec_q2_K, 16, 16, ACT_Q8_K, 1, 0)
-GEMM8(q3_K_q8_K, GK_TYPE_Q3_K, dec_q3_K, 16, 16, ACT_Q8_K, 0, 0)
-GEMM8(q4_K_q8_K, GK_TYPE_Q4_K, dec_q4_K, 8, 32, ACT_Q8_K, 1, 0)
-GEMM8(q5_K_q8_K, GK_TYPE_Q5_K, dec_q5_K, 8, 32, ACT_Q8_K, 1, 0)
-GEMM8(q6_K_q8_K, GK_TYPE_Q6_K, dec_q6_K, 16, 16, ACT_Q8_K, 0, 0)
-GEMM8(tq2_0_q8_K, GK_TYPE_TQ2_0, dec_tq2_0, 8, 32, ACT_Q8_K, 0, 0)
-GEMM8(tq1_0_q8_K, GK_TYPE_TQ1_0, dec_tq1_0, 8, 32, ACT_Q8_K, 0, 0)
-GEMM8(iq2_xxs_q8_K, GK_TYPE_IQ2_XXS, dec_iq2_xxs, 8, 32, ACT_Q8_K, 0, 0)
-GEMM8(iq2_xs_q8_K, GK_TYPE_IQ2_XS, dec_iq2_xs, 16, 16, ACT_Q8_K, 0, 0)
-GEMM8(iq2_s_q8_K, GK_TYPE_IQ2_S, dec_iq2_s, 16, 16, ACT_Q8_K, 0, 0)
-GEMM8(iq3_xxs_q8_K, GK_TYPE_IQ3_XXS, dec_iq3_xxs, 8, 32, ACT_Q8_K, 0, 0)
-GEMM8(iq3_s_q8_K, GK_TYPE_IQ3_S, dec_iq3_s, 8, 32, ACT_Q8_K, 0, 0)
-GEMM8(iq1_s_q8_K, GK_TYPE_IQ1_S, dec_iq1_s, 8, 32, ACT_Q8_K, 0, 0)
-GEMM8(iq1_m_q8_K, GK_TYPE_IQ1_M, dec_iq1_m, 16, 16, ACT_Q8_K, 0, 0)
-GEMM8(mxfp4_q8_0, GK_TYPE_MXFP4, dec_mxfp4, 1, 32, ACT_Q8_0, 0, 0)
-GEMM8(nvfp4_q8_0, GK_TYPE_NVFP4, dec_nvfp4, 4, 16, ACT_Q8_0, 0, 0)
-GEMM8(q1_0_q8_0, GK_TYPE_Q1_0, dec_q1_0, 4, 32, ACT_Q8_0, 0, 0)
-GEMM8(q2_0_q8_0, GK_TYPE_Q2_0, dec_q2_0, 2, 32, ACT_Q8_0, 0, 0)
-GEMM8(q8_0_q8_0, GK_TYPE_Q8_0, dec_q8_0, 1, 32, ACT_Q8_0, 0, 1)
-GEMM8(iq4_nl_q8_0, GK_TYPE_IQ4_NL, dec_iq4_nl, 1, 32, ACT_Q8_0, 0, 1)
-GEMM8(iq4_xs_q8_K, GK_TYPE_IQ4_XS, dec_iq4_xs, 8, 32, ACT_Q8_K, 0, 1)
+GEMM8(q2_K_q8_K, GK_TYPE_Q2_K, dec_q2_K, 16, 16, ACT_Q8_K, 1, 0, 12)
+GEMM8(q3_K_q8_K, GK_TYPE_Q3_K, dec_q3_K, 16, 16, ACT_Q8_K, 0, 0, 4)
+GEMM8(q4_K_q8_K, GK_TYPE_Q4_K, dec_q4_K, 8, 32, ACT_Q8_K, 1, 0, 5)
+GEMM8(q5_K_q8_K, GK_TYPE_Q5_K, dec_q5_K, 8, 32, ACT_Q8_K, 1, 0, 4)
+GEMM8(q6_K_q8_K, GK_TYPE_Q6_K, dec_q6_K, 16, 16, ACT_Q8_K, 0, 0, 4)
+GEMM8(tq2_0_q8_K, GK_TYPE_TQ2_0, dec_tq2_0, 8, 32, ACT_Q8_K, 0, 0, 12)
+GEMM8(tq1_0_q8_K, GK_TYPE_TQ1_0, dec_tq1_0, 8, 32, ACT_Q8_K, 0, 0, 4)
+GEMM8(iq2_xxs_q8_K, GK_TYPE_IQ2_XXS, dec_iq2_xxs, 8, 32, ACT_Q8_K, 0, 0, 4)
+GEMM8(iq2_xs_q8_K, GK_TYPE_IQ2_XS, dec_iq2_xs, 16, 16, ACT_Q8_K, 0, 0, 4)
+GEMM8(iq2_s_q8_K, GK_TYPE_IQ2_S, dec_iq2_s, 16, 16, ACT_Q8_K, 0, 0, 4)
+GEMM8(iq3_xxs_q8_K, GK_TYPE_IQ3_XXS, dec_iq3_xxs, 8, 32, ACT_Q8_K, 0, 0, 4)
+GEMM8(iq3_s_q8_K, GK_TYPE_IQ3_S, dec_iq3_s, 8, 32, ACT_Q8_K, 0, 0, 4)
+GEMM8(iq1_s_q8_K, GK_TYPE_IQ1_S, dec_iq1_s, 8, 32, ACT_Q8_K, 0, 0, 4)
+GEMM8(iq1_m_q8_K, GK_TYPE_IQ1_M, dec_iq1_m, 16, 16, ACT_Q8_K, 0, 0, 4)
+GEMM8(mxfp4_q8_0, GK_TYPE_MXFP4, dec_mxfp4, 1, 32, ACT_Q8_0, 0, 0, 4)
+GEMM8(nvfp4_q8_0, GK_TYPE_NVFP4, dec_nvfp4, 4, 16, ACT_Q8_0, 0, 0, 4)
+GEMM8(q1_0_q8_0, GK_TYPE_Q1_0, dec_q1_0, 4, 32, ACT_Q8_0, 0, 0, 4)
+GEMM8(q2_0_q8_0, GK_TYPE_Q2_0, dec_q2_0, 2, 32, ACT_Q8_0, 0, 0, 4)
+GEMM8(q8_0_q8_0, GK_TYPE_Q8_0, dec_q8_0, 1, 32, ACT_Q8_0, 0, 1, 4)
+GEMM8(iq4_nl_q8_0, GK_TYPE_IQ4_NL, dec_iq4_nl, 1, 32, ACT_Q8_0, 0, 1, 4)
+GEMM8(iq4_xs_q8_K, GK_TYPE_IQ4_XS, dec_iq4_xs, 8, 32, ACT_Q8_K, 0, 1, 4)
 
 /* Q4_0, Q5_0, Q4_1, Q5_1: m = 1 (and 2, 3 row by row) through gemv_legacy_avx2.c */
 #define GEMM8V(name, dec, nsub, bl, act, has_min)                                                    \
