@@ -35,7 +35,7 @@ void gk_vecdot_q1_0_q8_0_avx2(int64_t n, float *s, const void *vx, const void *v
         /* the four fp16 scales gathered in a scalar register (vpinsrw per scale was measured slower) */
         const uint64_t h4 = (uint64_t)yb[0].d | (uint64_t)yb[1].d << 16 | (uint64_t)yb[2].d << 32 | (uint64_t)yb[3].d << 48;
         const __m128i dh = _mm_cvtsi64_si128((long long)h4);
-        const __m128 d4 = _mm_mul_ps(_mm_cvtph_ps(dh), _mm_set1_ps(gk_vd_half(x[i].d)));
+        const __m128 d4 = _mm_mul_ps(_mm_cvtph_ps(dh), _mm_cvtph_ps(_mm_set1_epi16((short)x[i].d)));
         acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(h), _mm256_set_m128(d4, d4), acc);
     }
     *s = gk_vd_hsum_ps(acc);
