@@ -92,8 +92,9 @@ def test_random_blocks_against_ref_and_float64(name, tier):
     within 1e-5 of it."""
     rng = np.random.default_rng(abs(hash((name, tier, "vd"))) % 2**32)
     vt = GGMLType[name].vec_dot_type
-    # 5 blocks: an odd block count for kernels that take two blocks per iteration
-    for k in (256, 768, 2048, 5 * GGMLType[name].block_size):
+    # 5 and 17 blocks: odd block counts (kernels that take two blocks per iteration) and more blocks than
+    # IQ1_M's 16-block index pass
+    for k in (256, 768, 2048, 5 * GGMLType[name].block_size, 17 * GGMLType[name].block_size):
         n = 6
         w = random_blocks(name, n, k, rng)
         wd = dequant(name, w, k)
