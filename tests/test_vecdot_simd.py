@@ -87,11 +87,14 @@ def test_golden(name, tier):
 
 @pytest.mark.parametrize("name", TYPES)
 def test_random_blocks_against_ref_and_float64(name, tier):
-    """Random valid blocks, several row lengths, ordinary and extreme (+-127) activations: the tier agrees
-    with the scalar ref tier within 1e-6 of sum|w * a| and with float64 numpy within 1e-5 of it."""
+    """Random valid blocks, several row lengths (odd block counts too), ordinary and extreme (+-127)
+    activations: the tier agrees with the scalar ref tier within 1e-6 of sum|w * a| and with float64 numpy
+    within 1e-5 of it."""
     rng = np.random.default_rng(abs(hash((name, tier, "vd"))) % 2**32)
     vt = GGMLType[name].vec_dot_type
-    for k in (256, 768, 2048):
+    # 5 and 17 blocks: odd block counts (kernels that take two blocks per iteration) and more blocks than
+    # IQ1_M's 16-block index pass
+    for k in (256, 768, 2048, 5 * GGMLType[name].block_size, 17 * GGMLType[name].block_size):
         n = 6
         w = random_blocks(name, n, k, rng)
         wd = dequant(name, w, k)
