@@ -79,7 +79,7 @@ EXT_SUFFIX=$("$PY" -c "import sysconfig; print(sysconfig.get_config_var('EXT_SUF
 # of the root (not its libc headers, which come from the cross toolchain's sysroot).
 mkdir -p "$BUILD/pyinc/aarch64-linux-gnu"
 ln -sfn "$ROOT/usr/include/aarch64-linux-gnu/python$PYVER" "$BUILD/pyinc/aarch64-linux-gnu/python$PYVER"
-cmake -S . -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DCMAKE_BUILD_TYPE=Release \
+cmake --no-warn-unused-cli -S . -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DCMAKE_BUILD_TYPE=Release \
       -DGK_PYTHON_MODULE=ON -DPython_EXECUTABLE="$("$HOSTPY" -c 'import sys; print(sys.executable)')" \
       -DPython_INCLUDE_DIR="$ROOT/usr/include/python$PYVER" -DCMAKE_C_FLAGS="-I$REPO/$BUILD/pyinc" >/dev/null
 nice -n 19 cmake --build "$BUILD" -j "${JOBS:-1}"
