@@ -11,7 +11,9 @@ from dequant_blocks import random_blocks
 
 SIMD_TYPES = ["IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ4_NL", "IQ4_XS",
               "TQ1_0", "TQ2_0", "MXFP4", "NVFP4", "Q1_0", "Q2_0"]
-TIER_ORDER = ["ref", "avx2", "avx512", "avx512_vnni"]
+# Tiers of this CPU's architecture, lowest first (the x86-64 or the aarch64 family).
+TIER_ORDER = (["ref", "neon", "neon_dotprod"] if any(t.startswith("neon") for t in TIERS)
+              else ["ref", "avx2", "avx512", "avx512_vnni"])
 VBMI_TYPES = ["IQ3_XXS", "IQ3_S"]  # own kernels in the avx512_vnni tier (vpermi2b lookups)
 
 # (rows, blocks per row): one-block rows, odd row counts, several rows of several blocks
@@ -40,8 +42,8 @@ def test_tier_serves_type(name, tier):
         return
     by = served_by(tier, name)
     assert by != "ref", f"{name} on {tier} falls back to the scalar reference"
-    assert TIER_ORDER.index("avx2") <= TIER_ORDER.index(by) <= TIER_ORDER.index(tier)
-    if tier in ("avx2", "avx512") or (tier == "avx512_vnni" and name in VBMI_TYPES):
+    assert 1 <= TIER_ORDER.index(by) <= TIER_ORDER.index(tier), f"{name} on {tier} is served by {by}"
+    if tier in ("avx2", "avx512", "neon") or (tier == "avx512_vnni" and name in VBMI_TYPES):
         assert by == tier, f"{name} on {tier} is served by {by}"
 
 
