@@ -47,35 +47,41 @@ void gk_vecdot_tq2_0_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
     *s = gk_hsum(acc);
 }
 
+/* pshufb controls picking, from 16 scale bytes in both lanes, byte 8h + 2l zero-extended to 16 bits in
+ * the low 128-bit lane and byte 8h + 2l + 1 in the high lane (the two 16-groups of vector l of half h). */
+static inline __m256i byte_pair_ctrl(int h, int l) {
+    const short lo = (short)(0x8000 | (8 * h + 2 * l)), hi = (short)(0x8000 | (8 * h + 2 * l + 1));
+    return _mm256_setr_epi16(lo, lo, lo, lo, lo, lo, lo, lo, hi, hi, hi, hi, hi, hi, hi, hi);
+}
+
 /* Q2_K: codes 0..3, 4-bit scale and 4-bit min per 16. sum = d (sum_j sc_j q.y) - dmin (sum_j m_j bsum_j).
- * maddubs pairs: 2 x 3 x 127 (no saturation); madd by the scale per 16 (the low 128-bit lane of a
- * 32-activation vector is one 16-group, the high lane the next). */
+ * Crumbs 0..2 are masked in place (q, 4 q, 16 q; only crumb 3 is shifted) and the 4 q and 16 q sums are
+ * shifted back once per block in int32 (exact: multiples of 4 and 16). maddubs pairs: at most
+ * 2 x 48 x 127 = 12192 (no saturation); madd by the scale per 16 (the low 128-bit lane of a
+ * 32-activation vector is one 16-group, the high lane the next), the scales zero-extended by pshufb. */
 void gk_vecdot_q2_K_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q2_K *x = vx;
     const gk_block_q8_K *y = vy;
-    const __m256i m3 = _mm256_set1_epi8(3);
+    const __m256i m0 = _mm256_set1_epi8(0x03), m1 = _mm256_set1_epi8(0x0C), m2 = _mm256_set1_epi8(0x30);
     __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
         const int8_t *q8 = y[b].qs;
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
         const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(sc8, 4), _mm_set1_epi8(0x0F)));
-        const __m256i sc16 = _mm256_cvtepu8_epi16(_mm_and_si128(sc8, _mm_set1_epi8(0x0F)));
-        __m256i sumi = _mm256_setzero_si256();
+        const __m256i scb = _mm256_broadcastsi128_si256(_mm_and_si128(sc8, _mm_set1_epi8(0x0F)));
+        __m256i s03 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256(), s2 = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
-            /* the 8 scales of this 128-group in both lanes */
-            const __m256i sch = _mm256_permute4x64_epi64(sc16, h ? 0xEE : 0x44);
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
-            const __m256i q0 = _mm256_and_si256(bits, m3);
-            const __m256i q1 = _mm256_and_si256(_mm256_srli_epi16(bits, 2), m3);
-            const __m256i q2 = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m3);
-            const __m256i q3 = _mm256_and_si256(_mm256_srli_epi16(bits, 6), m3);
             const int8_t *yh = q8 + 128 * h;
-            const __m256i p0 = _mm256_madd_epi16(_mm256_shuffle_epi8(sch, pair_ctrl(0)), _mm256_maddubs_epi16(q0, _mm256_loadu_si256((const __m256i *)yh)));
-            const __m256i p1 = _mm256_madd_epi16(_mm256_shuffle_epi8(sch, pair_ctrl(1)), _mm256_maddubs_epi16(q1, _mm256_loadu_si256((const __m256i *)(yh + 32))));
-            const __m256i p2 = _mm256_madd_epi16(_mm256_shuffle_epi8(sch, pair_ctrl(2)), _mm256_maddubs_epi16(q2, _mm256_loadu_si256((const __m256i *)(yh + 64))));
-            const __m256i p3 = _mm256_madd_epi16(_mm256_shuffle_epi8(sch, pair_ctrl(3)), _mm256_maddubs_epi16(q3, _mm256_loadu_si256((const __m256i *)(yh + 96))));
-            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(_mm256_add_epi32(p0, p1), _mm256_add_epi32(p2, p3)));
+#define P(q, l) _mm256_madd_epi16(_mm256_shuffle_epi8(scb, byte_pair_ctrl(h, l)), \
+                                  _mm256_maddubs_epi16(q, _mm256_loadu_si256((const __m256i *)(yh + 32 * (l)))))
+            s03 = _mm256_add_epi32(s03, _mm256_add_epi32(P(_mm256_and_si256(bits, m0), 0),
+                                                         P(_mm256_and_si256(_mm256_srli_epi16(bits, 6), m0), 3)));
+            s1 = _mm256_add_epi32(s1, P(_mm256_and_si256(bits, m1), 1));
+            s2 = _mm256_add_epi32(s2, P(_mm256_and_si256(bits, m2), 2));
+#undef P
         }
+        const __m256i sumi = _mm256_add_epi32(s03, _mm256_add_epi32(_mm256_srai_epi32(s1, 2), _mm256_srai_epi32(s2, 4)));
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(sumi), acc);
         accm = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].dmin) * y[b].d), _mm256_cvtepi32_ps(pm), accm);
