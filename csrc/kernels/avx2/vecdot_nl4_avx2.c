@@ -1,5 +1,5 @@
-/* vec_dot of the 4-bit table types of 32 weights per block with Q8_0 activations, AVX2: IQ4_NL and MXFP4
- * (m = 1 and the small-m rows of the avx2 gemm; the packed gemm keeps gk_k_iq4_nl / gk_k_mxfp4).
+/* vec_dot of the 4-bit table types, AVX2: IQ4_NL and MXFP4 (Q8_0 activations), IQ4_XS (Q8_K)
+ * (m = 1 and the small-m rows of the avx2 gemm; the packed gemm keeps the gk_k_* bodies of x86_dot.h).
  *
  * The nibbles index the 16-entry value table (pshufb), the signed products go through
  * maddubs(|w|, sign(y, w)) (|w| <= 127 and |y| <= 127: a pair is at most 32258, no saturation). */
@@ -79,5 +79,27 @@ void gk_vecdot_mxfp4_q8_0_avx2(int64_t n, float *s, const void *vx, const void *
     }
     for (; b < nb; b++)
         acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_e8m0_half(x[b].e) * gk_f16(y[b].d)), _mm256_cvtepi32_ps(nl4_block(tbl, x[b].qs, y[b].qs)), acc);
+    *s = gk_hsum(acc);
+}
+
+/* IQ4_XS: 8 sub-blocks of 32 with 6-bit scales (minus 32), Q8_K activations. The sub-block scale goes
+ * into the madd that widens the maddubs pairs (|pair| <= 32258, |scale| <= 32: no int32 overflow), so
+ * there is no separate 32-bit multiply. */
+void gk_vecdot_iq4_xs_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_iq4_xs *x = vx;
+    const gk_block_q8_K *y = vy;
+    const __m256i tbl = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_kvalues_iq4nl));
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        __m256i sumi = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ib++) {
+            const int ls = (((x[b].scales_l[ib / 2] >> (4 * (ib & 1))) & 0xF) | (((x[b].scales_h >> (2 * ib)) & 3) << 4)) - 32;
+            const __m256i w = _mm256_shuffle_epi8(tbl, nibbles_bcast(x[b].qs + 16 * ib));
+            const __m256i yv = _mm256_loadu_si256((const __m256i *)(y[b].qs + 32 * ib));
+            const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(yv, w));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16((short)ls)));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(sumi), acc);
+    }
     *s = gk_hsum(acc);
 }
