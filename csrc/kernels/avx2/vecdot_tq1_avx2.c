@@ -1,10 +1,11 @@
 /* vec_dot of TQ1_0 (ternary weights, 5 trits per byte in qs, 4 in qh) with Q8_K activations, AVX2.
  *
  * Trit l of a byte q is ((q * 3^l mod 256) * 3) >> 8. The products q * 3^l are formed per byte with adds
- * (x * 3 = x + 2x, x * 9 = 8x + x), 32 per vector in the order of the activations, and the trit of each
- * byte v is (3v) >> 8 = avg(v - 1, avg(v - 1, 0)) >> 6 (exact for every byte: the -1 cancels avg's
- * rounding). maddubs multiplies the trits (0, 1, 2) with the activations, 16-bit sums are exact (at most
- * 8 x 2 x 2 x 127 per lane), and the block's activation sum (bsums) removes the -1 of every weight. */
+ * (x * 3 = x + 2x, x * 9 = 8x + x), 32 per vector in the order of the activations. The trit of a byte v
+ * is (3v) >> 8 = [v >= 86] + [v >= 171]: two signed compares on v ^ 0x80, which the products carry along
+ * for free (the bytes are flipped once at load: 3 x 128 and 9 x 128 are 128 mod 256), so no shift-port
+ * op per trit. maddubs multiplies the trits (0, 1, 2) with the activations, 16-bit sums are exact (at
+ * most 8 x 2 x 2 x 127 per lane), and the block's activation sum (bsums) removes the -1 of every weight. */
 #include "vecdot_simd_avx2.h"
 #include "blocks.h"
 
@@ -13,11 +14,12 @@ static inline __m256i times9(__m256i x) {
     return _mm256_add_epi8(_mm256_and_si256(_mm256_slli_epi16(x, 3), _mm256_set1_epi8((char)0xf8)), x);
 }
 
-/* trits (0, 1, 2) of the bytes v times the activations at q8, in 16-bit pairs */
-static inline __m256i trit_dot(__m256i v, const int8_t *q8) {
-    const __m256i w = _mm256_subs_epu8(v, _mm256_set1_epi8(1));
-    const __m256i t = _mm256_and_si256(_mm256_srli_epi16(_mm256_avg_epu8(w, _mm256_avg_epu8(w, _mm256_setzero_si256())), 6),
-                                       _mm256_set1_epi8(3));
+/* trits (0, 1, 2) of the bytes v (given as v ^ 0x80) times the activations at q8, in 16-bit pairs:
+ * -(mask v >= 86) - (mask v >= 171) */
+static inline __m256i trit_dot(__m256i vx, const int8_t *q8) {
+    const __m256i ge1 = _mm256_cmpgt_epi8(vx, _mm256_set1_epi8(85 - 128));
+    const __m256i ge2 = _mm256_cmpgt_epi8(vx, _mm256_set1_epi8(170 - 128));
+    const __m256i t = _mm256_abs_epi8(_mm256_add_epi8(ge1, ge2));
     return _mm256_maddubs_epi16(t, _mm256_loadu_si256((const __m256i *)q8));
 }
 
@@ -25,22 +27,23 @@ void gk_vecdot_tq1_0_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
     const gk_block_tq1_0 *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
+    const __m256i flip = _mm256_set1_epi8((char)0x80);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
         /* activations 0..159: trits l = 0..4 of qs[0..31] */
-        const __m256i x0 = _mm256_loadu_si256((const __m256i *)x[i].qs);
+        const __m256i x0 = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)x[i].qs), flip);
         const __m256i x1 = times3(x0), x2 = times9(x0), x3 = times9(x1), x4 = times9(x2);
         __m256i sum = _mm256_add_epi16(trit_dot(x0, q8), trit_dot(x1, q8 + 32));
         sum = _mm256_add_epi16(sum, _mm256_add_epi16(trit_dot(x2, q8 + 64), trit_dot(x3, q8 + 96)));
         sum = _mm256_add_epi16(sum, trit_dot(x4, q8 + 128));
         /* activations 160..239: trits l = 0..4 of qs[32..47]; 240..255: qh[j] * 3^l at 240 + 4l + j */
-        const __m128i y0 = _mm_loadu_si128((const __m128i *)(x[i].qs + 32));
+        const __m128i y0 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(x[i].qs + 32)), _mm256_castsi256_si128(flip));
         const __m256i y01 = _mm256_inserti128_si256(_mm256_castsi128_si256(y0), _mm_add_epi8(y0, _mm_add_epi8(y0, y0)), 1);
         const __m256i y23 = times9(y01);
         uint32_t qh;
         memcpy(&qh, x[i].qh, 4);
-        __m128i h = _mm_set1_epi32((int)qh);
+        __m128i h = _mm_set1_epi32((int)(qh ^ 0x80808080u));
         h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0xe);   /* dwords 1..3 times 3 */
         h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0xc);   /* dwords 2..3 times 3 */
         h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0x8);   /* dword 3 times 3 */
