@@ -117,8 +117,8 @@ def test_float_gemm_odd_k(name, k, tier):
 def _extreme_weight(name, n, k):
     """Weights at the most negative code everywhere (Q8_0: -128; IQ4_NL/IQ4_XS: table entry -127 at the
     largest sub-block scale), scale 1, so that every pair of products is as large as int8 allows; the
-    2-bit and 6-bit types at their largest unsigned code (TQ2_0: 3, Q2_K: 3 at scale and min 15, Q6_K: 63
-    at sub-block scale -128), the largest operand their maddubs kernels see."""
+    2-, 3- and 6-bit types at their largest unsigned code (TQ2_0: 3, Q2_K: 3 at scale and min 15, Q3_K: 7
+    at scale -32, Q6_K: 63 at sub-block scale -128), the largest operand their maddubs kernels see."""
     t = GGMLType[name]
     nb = k // t.block_size
     blocks = np.zeros((n * nb, t.type_size), np.uint8)
@@ -131,6 +131,10 @@ def _extreme_weight(name, n, k):
         blocks[:, 0:80] = 0xFF
         blocks[:, 80:82] = one
         blocks[:, 82:84] = one
+    if name == "Q3_K":  # hmask[32], qs[64], scales[12] (all 0: every 6-bit scale is 0 - 32), d
+        blocks[:, 0:96] = 0xFF
+        blocks[:, 96:108] = 0
+        blocks[:, 108:110] = one
     if name == "Q6_K":  # ql[128], qh[64], scales[16], d
         blocks[:, 0:192] = 0xFF
         blocks[:, 192:208] = 0x80
@@ -144,7 +148,7 @@ def _extreme_weight(name, n, k):
     return w, ggufkit.dequantize(w, name, (n, k)).astype(np.float64)
 
 
-@pytest.mark.parametrize("name", ["Q8_0", "IQ4_NL", "IQ4_XS", "TQ2_0", "Q2_K", "Q6_K"])
+@pytest.mark.parametrize("name", ["Q8_0", "IQ4_NL", "IQ4_XS", "TQ2_0", "Q2_K", "Q3_K", "Q6_K"])
 def test_gemm_extreme_codes(name, tier):
     """Codes of +-128 against activations of +-127 in every row: the integer pair sums must not
     saturate in any kernel (the gemm and the m = 1 path agree with float64)."""

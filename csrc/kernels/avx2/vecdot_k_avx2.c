@@ -1,5 +1,5 @@
 /* vec_dot (one weight row, one activation row) of the 256-block types with Q8_K activations, AVX2:
- * TQ2_0, Q2_K, Q6_K. These serve m = 1 (gk_gemv_by_vecdot) and the small-m rows of the avx2 gemm; the
+ * TQ2_0, Q2_K, Q3_K, Q6_K. These serve m = 1 (gk_gemv_by_vecdot) and the small-m rows of the avx2 gemm; the
  * multi-row gk_k_* bodies of x86_dot.h keep serving the packed gemm tails and the VNNI tier.
  *
  * Common to all: u8 x s8 products via maddubs (the weight codes are unsigned, at most 63, so every
@@ -119,6 +119,52 @@ void gk_vecdot_q6_K_q8_K_avx2(int64_t n, float *s, const void *vx, const void *v
         }
         const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[b].bsums), sc16), 5);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, sub)), acc);
+    }
+    *s = gk_hsum(acc);
+}
+
+/* Q3_K: code q + 4 h in 0..7 (2 bits in qs, h from hmask), weight code - 4, signed 6-bit scale (minus 32)
+ * per 16; the -4 comes off as 4 sum_j sc_j bsum_j. Crumbs 0..2 are masked in place (q << 2l) and the
+ * hmask bit is shifted next to them (4 << 2l), so crumb l carries 4^l (q + 4h): at most
+ * 16 x 7 = 112, a maddubs pair at most 2 x 112 x 127 = 28448 (no saturation); only crumb 3 is shifted
+ * down. The 4 and 16 multiples are shifted back once per block in int32 (exact). */
+void gk_vecdot_q3_K_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_q3_K *x = vx;
+    const gk_block_q8_K *y = vy;
+    const __m256i m3 = _mm256_set1_epi8(3);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / GK_QK_K; b++) {
+        /* 16 six-bit scales: low 4 bits from bytes 0..7 (low then high nibbles), 2 high bits from
+         * bytes 8..11 (scale j: byte 8 + j % 4, bits 2 (j / 4)) */
+        const __m128i v = _mm_loadl_epi64((const __m128i *)x[b].scales);
+        const __m128i lo = _mm_unpacklo_epi64(_mm_and_si128(v, _mm_set1_epi8(0x0F)),
+                                              _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0F)));
+        uint32_t hw;
+        memcpy(&hw, x[b].scales + 8, 4);
+        const __m128i hi = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)hw), _mm_setr_epi32(0, 2, 4, 6)), _mm_set1_epi8(3));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_sub_epi8(_mm_or_si128(lo, _mm_slli_epi16(hi, 4)), _mm_set1_epi8(32)));
+        const __m256i hm = _mm256_loadu_si256((const __m256i *)x[b].hmask);
+        __m256i s03 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256(), s2 = _mm256_setzero_si256();
+        for (int h = 0; h < 2; h++) {
+            const __m256i sch = _mm256_permute4x64_epi64(sc16, h ? 0xEE : 0x44);
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
+            const int8_t *yh = y[b].qs + 128 * h;
+            /* hmask bit 4h + l of each byte moved next to crumb l: to bit 2l + 2 (crumb 3: to bit 2) */
+            const __m256i hv = h ? _mm256_srli_epi16(hm, 4) : hm;
+#define P(q, l) _mm256_madd_epi16(_mm256_shuffle_epi8(sch, pair_ctrl(l)), \
+                                  _mm256_maddubs_epi16(q, _mm256_loadu_si256((const __m256i *)(yh + 32 * (l)))))
+            const __m256i q0 = _mm256_or_si256(_mm256_and_si256(bits, m3), _mm256_and_si256(_mm256_slli_epi16(hv, 2), _mm256_set1_epi8(0x04)));
+            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi8(0x0C)), _mm256_and_si256(_mm256_slli_epi16(hv, 3), _mm256_set1_epi8(0x10)));
+            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi8(0x30)), _mm256_and_si256(_mm256_slli_epi16(hv, 4), _mm256_set1_epi8(0x40)));
+            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 6), m3), _mm256_and_si256(_mm256_srli_epi16(hv, 1), _mm256_set1_epi8(0x04)));
+            s03 = _mm256_add_epi32(s03, _mm256_add_epi32(P(q0, 0), P(q3, 3)));
+            s1 = _mm256_add_epi32(s1, P(q1, 1));
+            s2 = _mm256_add_epi32(s2, P(q2, 2));
+#undef P
+        }
+        const __m256i sumi = _mm256_add_epi32(s03, _mm256_add_epi32(_mm256_srai_epi32(s1, 2), _mm256_srai_epi32(s2, 4)));
+        const __m256i bs = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, _mm256_slli_epi32(bs, 2))), acc);
     }
     *s = gk_hsum(acc);
 }
