@@ -14,6 +14,13 @@ static inline __m256i times9(__m256i x) {
     return _mm256_add_epi8(_mm256_and_si256(_mm256_slli_epi16(x, 3), _mm256_set1_epi8((char)0xf8)), x);
 }
 
+/* 3 x per byte mod 256 of the four bytes of x, in a general register (SWAR: x + 2x without carries
+ * between bytes); the 4 qh bytes are multiplied there, off the vector ports. */
+static inline uint32_t swar_times3(uint32_t x) {
+    const uint32_t d = (x << 1) & 0xFEFEFEFEu;
+    return ((x & 0x7F7F7F7Fu) + (d & 0x7F7F7F7Fu)) ^ ((x ^ d) & 0x80808080u);
+}
+
 /* trits (0, 1, 2) of the bytes v (given as v ^ 0x80) times the activations at q8, in 16-bit pairs:
  * -(mask v >= 86) - (mask v >= 171) */
 static inline __m256i trit_dot(__m256i vx, const int8_t *q8) {
@@ -43,10 +50,8 @@ void gk_vecdot_tq1_0_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
         const __m256i y23 = times9(y01);
         uint32_t qh;
         memcpy(&qh, x[i].qh, 4);
-        __m128i h = _mm_set1_epi32((int)(qh ^ 0x80808080u));
-        h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0xe);   /* dwords 1..3 times 3 */
-        h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0xc);   /* dwords 2..3 times 3 */
-        h = _mm_blend_epi32(h, _mm_add_epi8(h, _mm_add_epi8(h, h)), 0x8);   /* dword 3 times 3 */
+        const uint32_t h1 = qh ^ 0x80808080u, h3 = swar_times3(h1), h9 = swar_times3(h3), h27 = swar_times3(h9);
+        const __m128i h = _mm_set_epi64x((long long)(h9 | (uint64_t)h27 << 32), (long long)(h1 | (uint64_t)h3 << 32));
         const __m256i y4h = _mm256_inserti128_si256(times9(y23), h, 1);    /* 81y (low lane of 9 * 9y), qh part */
         sum = _mm256_add_epi16(sum, _mm256_add_epi16(trit_dot(y01, q8 + 160), trit_dot(y23, q8 + 192)));
         sum = _mm256_add_epi16(sum, trit_dot(y4h, q8 + 224));
