@@ -168,3 +168,21 @@ def test_gemm_extreme_codes(name, tier):
     l1 = np.abs(a) @ np.abs(wd).T
     assert np.all(np.abs(y - ref) <= 1e-6 * l1), name
     assert np.all(np.abs(y1 - ref) <= 1e-6 * l1), name
+
+
+@pytest.mark.parametrize("name", ["IQ4_NL", "MXFP4", "Q1_0"])
+def test_vector_block_tails(name, tier):
+    """m = 1 kernels that fold several activation blocks per step (IQ4_NL / MXFP4: 4 blocks of 32, then
+    one at a time; Q1_0: 4 Q8_0 blocks per weight block) at block counts with and without a tail: the
+    product of the quantized activation row with the weights, in float64, within 1e-6 of L1."""
+    rng = np.random.default_rng(5)
+    km = k_multiple(name)
+    vdt = GGMLType[name].vec_dot_type
+    for nblk in (1, 3, 5, 6, 7, 9):
+        k = nblk * km
+        w, wd = random_weight(name, 9, k, rng)
+        x = rng.standard_normal(k).astype(np.float32)
+        y = ggufkit.matmul(x, w, type=name, shape=(9, k), _isa=tier)
+        a = act_dequant(vdt, ggufkit.quantize(x, vdt))
+        ref, l1 = wd @ a, np.abs(wd) @ np.abs(a)
+        assert np.all(np.abs(y - ref) <= 1e-6 * l1 + 1e-30), (name, k)
