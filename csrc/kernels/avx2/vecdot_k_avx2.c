@@ -83,8 +83,10 @@ void gk_vecdot_q2_K_q8_K_avx2(int64_t n, float *s, const void *vx, const void *v
         }
         const __m256i sumi = _mm256_add_epi32(s03, _mm256_add_epi32(_mm256_srai_epi32(s1, 2), _mm256_srai_epi32(s2, 4)));
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(sumi), acc);
-        accm = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].dmin) * y[b].d), _mm256_cvtepi32_ps(pm), accm);
+        /* d and dmin converted together (one move from a general register), times y.d */
+        const __m128 dd = _mm_mul_ps(_mm_cvtph_ps(_mm_cvtsi32_si128((int)(x[b].d | (uint32_t)x[b].dmin << 16))), _mm_broadcast_ss(&y[b].d));
+        acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(dd), _mm256_cvtepi32_ps(sumi), acc);
+        accm = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_movehdup_ps(dd)), _mm256_cvtepi32_ps(pm), accm);
     }
     *s = gk_hsum(_mm256_sub_ps(acc, accm));
 }
