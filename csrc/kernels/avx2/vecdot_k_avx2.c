@@ -1,10 +1,11 @@
 /* vec_dot (one weight row, one activation row) of the 256-block types with Q8_K activations, AVX2:
- * TQ2_0, Q2_K, Q3_K, Q6_K. These serve m = 1 (gk_gemv_by_vecdot) and the small-m rows of the avx2 gemm; the
- * multi-row gk_k_* bodies of x86_dot.h keep serving the packed gemm tails and the VNNI tier.
+ * TQ2_0, Q2_K, Q3_K, Q6_K. These serve m = 1 (gk_gemv_by_vecdot) and the small-m rows of the avx2 gemm;
+ * the multi-row gk_k_* bodies of x86_dot.h keep serving the packed gemm tails and the VNNI tier.
  *
- * Common to all: u8 x s8 products via maddubs (the weight codes are unsigned, at most 63, so every
- * 16-bit pair sum is exact, see each kernel), the per-16 or per-block integer sums are scaled in int32
- * by madd, and a block's float scale is applied once (cvt + FMA). */
+ * Common to all: u8 x s8 products via maddubs, the u8 operand being the unsigned code (or 4 or 16 times
+ * it where a 2-bit field is masked in place instead of shifted down: on Zen-class cores the shift and
+ * shuffle ports are the scarce ones), at most 112, so every 16-bit pair sum is exact (bounds at each
+ * kernel); per-16 scales are applied in int32 by madd, and a block's float scale once (cvt + FMA). */
 #include "x86_dot.h"
 
 /* pshufb controls picking, from 16-bit scales [g0..g7 | g0..g7], group 2l in the low 128-bit lane and
