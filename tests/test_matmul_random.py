@@ -116,11 +116,29 @@ def test_float_gemm_odd_k(name, k, tier):
 
 def _extreme_weight(name, n, k):
     """Weights at the most negative code everywhere (Q8_0: -128; IQ4_NL/IQ4_XS: table entry -127 at the
-    largest sub-block scale), scale 1, so that every pair of products is as large as int8 allows."""
+    largest sub-block scale), scale 1, so that every pair of products is as large as int8 allows; the
+    2-, 3- and 6-bit types at their largest unsigned code (TQ2_0: 3, Q2_K: 3 at scale and min 15, Q3_K: 7
+    at scale -32, Q6_K: 63 at sub-block scale -128), the largest operand their maddubs kernels see."""
     t = GGMLType[name]
     nb = k // t.block_size
     blocks = np.zeros((n * nb, t.type_size), np.uint8)
-    blocks[:, 0:2] = np.array([1.0], np.float16).view(np.uint8)
+    one = np.array([1.0], np.float16).view(np.uint8)
+    blocks[:, 0:2] = one
+    if name == "TQ2_0":  # qs[64], d
+        blocks[:, 0:64] = 0xFF
+        blocks[:, 64:66] = one
+    if name == "Q2_K":  # scales[16], qs[64], d, dmin
+        blocks[:, 0:80] = 0xFF
+        blocks[:, 80:82] = one
+        blocks[:, 82:84] = one
+    if name == "Q3_K":  # hmask[32], qs[64], scales[12] (all 0: every 6-bit scale is 0 - 32), d
+        blocks[:, 0:96] = 0xFF
+        blocks[:, 96:108] = 0
+        blocks[:, 108:110] = one
+    if name == "Q6_K":  # ql[128], qh[64], scales[16], d
+        blocks[:, 0:192] = 0xFF
+        blocks[:, 192:208] = 0x80
+        blocks[:, 208:210] = one
     if name == "Q8_0":
         blocks[:, 2:] = 0x80
     if name == "IQ4_XS":  # scales_h (2 bytes) and scales_l (4 bytes): 6-bit scale 63 for all 8 sub-blocks
@@ -130,7 +148,7 @@ def _extreme_weight(name, n, k):
     return w, ggufkit.dequantize(w, name, (n, k)).astype(np.float64)
 
 
-@pytest.mark.parametrize("name", ["Q8_0", "IQ4_NL", "IQ4_XS"])
+@pytest.mark.parametrize("name", ["Q8_0", "IQ4_NL", "IQ4_XS", "TQ2_0", "Q2_K", "Q3_K", "Q6_K"])
 def test_gemm_extreme_codes(name, tier):
     """Codes of +-128 against activations of +-127 in every row: the integer pair sums must not
     saturate in any kernel (the gemm and the m = 1 path agree with float64)."""
@@ -150,3 +168,21 @@ def test_gemm_extreme_codes(name, tier):
     l1 = np.abs(a) @ np.abs(wd).T
     assert np.all(np.abs(y - ref) <= 1e-6 * l1), name
     assert np.all(np.abs(y1 - ref) <= 1e-6 * l1), name
+
+
+@pytest.mark.parametrize("name", ["IQ4_NL", "MXFP4", "Q1_0"])
+def test_vector_block_tails(name, tier):
+    """m = 1 kernels that fold several activation blocks per step (IQ4_NL / MXFP4: 4 blocks of 32, then
+    one at a time; Q1_0: 4 Q8_0 blocks per weight block) at block counts with and without a tail: the
+    product of the quantized activation row with the weights, in float64, within 1e-6 of L1."""
+    rng = np.random.default_rng(5)
+    km = k_multiple(name)
+    vdt = GGMLType[name].vec_dot_type
+    for nblk in (1, 3, 5, 6, 7, 9):
+        k = nblk * km
+        w, wd = random_weight(name, 9, k, rng)
+        x = rng.standard_normal(k).astype(np.float32)
+        y = ggufkit.matmul(x, w, type=name, shape=(9, k), _isa=tier)
+        a = act_dequant(vdt, ggufkit.quantize(x, vdt))
+        ref, l1 = wd @ a, np.abs(wd) @ np.abs(a)
+        assert np.all(np.abs(y - ref) <= 1e-6 * l1 + 1e-30), (name, k)

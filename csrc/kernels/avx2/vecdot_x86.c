@@ -10,13 +10,8 @@ GK_X86_DEFINE_VECDOT(gk_k_q4_0, q4_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c (m 
 GK_X86_DEFINE_VECDOT(gk_k_q5_0, q5_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
 GK_X86_DEFINE_VECDOT(gk_k_q4_1, q4_1_q8_1, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
 GK_X86_DEFINE_VECDOT(gk_k_q5_1, q5_1_q8_1, avx2) /* gemm: gemm_packed_avx2.c (m = 1: gemv_legacy_avx2.c) */
-GK_X86_DEFINE_VECDOT(gk_k_iq4_nl, iq4_nl_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_mxfp4, mxfp4_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q2_0, q2_0_q8_0, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_q2_K, q2_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_q3_K, q3_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q4_K, q4_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
 GK_X86_DEFINE_VECDOT(gk_k_q5_K, q5_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_q6_K, q6_K_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_iq4_xs, iq4_xs_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
-GK_X86_DEFINE_VECDOT(gk_k_tq2_0, tq2_0_q8_K, avx2) /* gemm: gemm_packed_avx2.c */
+/* TQ2_0, Q2_K, Q3_K, Q6_K: vecdot_k_avx2.c (gemm: gemm_packed_avx2.c) */
+/* IQ4_NL, MXFP4, IQ4_XS: vecdot_nl4_avx2.c (gemm: gemm_packed_avx2.c) */
