@@ -110,6 +110,10 @@ int gk_default_threads(void) {
         long v = strtol(env, NULL, 10);
         if (v >= 1 && v <= GK_MAX_THREADS) return (int)v;
     }
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    /* sysconf reads /sys on every call (about 5 us, more than a small matmul): ask once. A race only
+     * repeats the question. */
+    static volatile long online = 0;
+    long n = online;
+    if (n == 0) online = n = sysconf(_SC_NPROCESSORS_ONLN);
     return n >= 1 ? (n > GK_MAX_THREADS ? GK_MAX_THREADS : (int)n) : 1;
 }
