@@ -7,12 +7,29 @@ from . import _core
 from ._types import GGMLType
 
 _ACTIVATIONS = ("quantized", "float")
+# type argument (name, id or GGMLType) -> (GGMLType, block_size, type_size, k multiple or None): an
+# engine calls matmul per layer per token, and the enum lookups cost more than a small product
+_TYPE_INFO: dict = {}
+
+
+def _type_info(type):
+    try:
+        return _TYPE_INFO[type]
+    except (KeyError, TypeError):
+        pass
+    t = GGMLType.coerce(type)
+    km = None if t.vec_dot_type is None else _core.matmul_k_multiple(int(t))
+    info = (t, t.block_size, t.type_size, km)
+    if isinstance(type, (str, int)):
+        _TYPE_INFO[type] = info
+    return info
 
 
 def _weight(w, type, shape):
-    """(raw uint8 (n, row_bytes) view, GGMLType, n, k) from a Tensor or raw blocks + type= + shape=."""
+    """(raw uint8 (n, row_bytes) view, _type_info(type)) from a Tensor or raw blocks + type= + shape=."""
     if hasattr(w, "data") and hasattr(w, "type") and hasattr(w, "shape") and not isinstance(w, np.ndarray):
-        t = GGMLType.coerce(w.type)
+        info = _type_info(w.type)
+        t = info[0]
         if type is not None and GGMLType.coerce(type) != t:
             raise ValueError(f"type={GGMLType.coerce(type).name} disagrees with the tensor's type {t.name}")
         tshape = tuple(int(d) for d in w.shape)
@@ -28,7 +45,8 @@ def _weight(w, type, shape):
                 type = GGMLType.F16
             else:
                 raise TypeError("matmul: type= is required for raw weight blocks (or pass a ggufkit.Tensor)")
-        t = GGMLType.coerce(type)
+        info = _type_info(type)
+        t = info[0]
         if shape is None:
             if isinstance(w, np.ndarray) and w.ndim == 2:
                 if w.dtype == np.uint8:
@@ -46,12 +64,15 @@ def _weight(w, type, shape):
     if len(shape) != 2:
         raise ValueError(f"w must be 2-D (n, k), got shape {shape}")
     n, k = shape
-    if t.vec_dot_type is None:
+    _, block_size, type_size, km = info
+    if km is None:
         raise ValueError(f"matmul: type {t.name} has no dot product (it is an activation or integer type)")
-    try:
-        row_bytes = t.row_bytes(k)
-    except ValueError:
-        raise ValueError(f"w: k={k} is not a multiple of the {t.name} block size {t.block_size}") from None
+    if k < 0 or k % block_size:
+        raise ValueError(f"w: k={k} is not a multiple of the {t.name} block size {block_size}")
+    row_bytes = k // block_size * type_size
+    if (isinstance(data, np.ndarray) and data.dtype == np.uint8 and data.shape == (n, row_bytes)
+            and data.flags.c_contiguous):
+        return data, info  # the common case: raw blocks as the file holds them
     if isinstance(data, np.ndarray) and not data.dtype.isnative and data.dtype.itemsize > 1:
         # a big-endian file's plain float tensor: the kernels read native order
         data = data.astype(data.dtype.newbyteorder("="))
@@ -67,7 +88,7 @@ def _weight(w, type, shape):
         raw = np.frombuffer(mv.cast("B") if mv.format != "B" or mv.ndim != 1 else mv, dtype=np.uint8)
     if raw.size != n * row_bytes:
         raise ValueError(f"w: {raw.size} bytes, expected {n} rows x {row_bytes} bytes for {t.name} {shape}")
-    return raw.reshape(n, row_bytes), t, n, k
+    return raw.reshape(n, row_bytes), info
 
 
 def matmul(x, w, *, type=None, shape=None, activations="quantized", threads=None, out=None, _isa=None):
@@ -81,7 +102,8 @@ def matmul(x, w, *, type=None, shape=None, activations="quantized", threads=None
     """
     if activations not in _ACTIVATIONS:
         raise ValueError(f"activations must be one of {_ACTIVATIONS}, got {activations!r}")
-    wraw, t, n, k = _weight(w, type, shape)
+    wraw, (t, block_size, type_size, km) = _weight(w, type, shape)
+    n, k = wraw.shape[0], wraw.shape[1] // type_size * block_size
     xa = np.asarray(x)
     if xa.dtype != np.float32:
         # only dtypes that float32 holds exactly are converted implicitly
@@ -95,7 +117,6 @@ def matmul(x, w, *, type=None, shape=None, activations="quantized", threads=None
     x2 = np.ascontiguousarray(xa.reshape(1, -1) if vector else xa)
     if x2.shape[1] != k:
         raise ValueError(f"x has {x2.shape[1]} columns but w has k={k} (w shape {(n, k)})")
-    km = _core.matmul_k_multiple(int(t))
     if k % km:
         raise ValueError(f"k={k} must be a multiple of {km} for {t.name} (its activation blocks)")
     m = x2.shape[0]
