@@ -111,15 +111,56 @@ static void gemm_float(row_fn conv, pack_fn pack, int64_t k, const void *w, size
     free(af); free(wt);
 }
 
-/* m = 1: the tier's vec_dot row by row (halves straight from both rows) */
-#define GEMM(NAME, TYPE, CONV, PACK)                                                                 \
+/* m = 1 with half-precision weights: the activation row converted to float once, so each weight row
+ * costs one conversion per 8 values instead of two */
+#define GEMV_HALF(NAME, LOAD8)                                                                       \
+    static void NAME(int64_t k, const void *w, size_t w_stride, int64_t n, const float *x, float *c) { \
+        for (int64_t j = 0; j < n; j++) {                                                          \
+            const uint16_t *row = (const uint16_t *)((const char *)w + j * w_stride);              \
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();                             \
+            __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();                             \
+            int64_t i = 0;                                                                         \
+            for (; i + 32 <= k; i += 32) {                                                         \
+                a0 = _mm256_fmadd_ps(LOAD8(row, i, 8), _mm256_loadu_ps(x + i), a0);                \
+                a1 = _mm256_fmadd_ps(LOAD8(row, i + 8, 8), _mm256_loadu_ps(x + i + 8), a1);        \
+                a2 = _mm256_fmadd_ps(LOAD8(row, i + 16, 8), _mm256_loadu_ps(x + i + 16), a2);      \
+                a3 = _mm256_fmadd_ps(LOAD8(row, i + 24, 8), _mm256_loadu_ps(x + i + 24), a3);      \
+            }                                                                                      \
+            for (; i < k; i += 8) /* zero-filled tails on both sides */                            \
+                a0 = _mm256_fmadd_ps(LOAD8(row, i, k - i), _mm256_loadu_ps(x + i), a0);            \
+            c[j] = gk_hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));           \
+        }                                                                                          \
+    }
+GEMV_HALF(gemv_f16, load8_f16)
+GEMV_HALF(gemv_bf16, load8_bf16)
+
+typedef void (*gemv_fn)(int64_t k, const void *w, size_t w_stride, int64_t n, const float *x, float *c);
+
+static void gemv_half(row_fn conv, gemv_fn gemv, int64_t k, const void *w, size_t w_stride, int64_t n,
+                      const void *a, float *c) {
+    float *xf = calloc((size_t)k + 8, sizeof(float)); /* + 8: the tail loads 8 floats */
+    if (!xf) {
+        for (int64_t j = 0; j < n; j++) c[j] = __builtin_nanf("");
+        return;
+    }
+    conv(a, xf, k);
+    gemv(k, w, w_stride, n, xf, c);
+    free(xf);
+}
+
+/* m = 1: F32 through the tier's vec_dot row by row; F16 / BF16 through gemv_half */
+#define GEMM(NAME, TYPE, CONV, PACK, GEMV)                                                           \
     void gk_gemm_##NAME##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a,  \
                                size_t a_stride, int64_t m, float *c, int64_t c_stride);             \
     void gk_gemm_##NAME##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a,  \
                                size_t a_stride, int64_t m, float *c, int64_t c_stride) {            \
-        if (m == 1) { gk_gemv_by_vecdot(GK_ISA_AVX2, TYPE, k, w, w_stride, n, a, c); return; }       \
+        if (m == 1) {                                                                              \
+            if (GEMV) gemv_half(CONV, GEMV, k, w, w_stride, n, a, c);                              \
+            else gk_gemv_by_vecdot(GK_ISA_AVX2, TYPE, k, w, w_stride, n, a, c);                    \
+            return;                                                                                \
+        }                                                                                          \
         gemm_float(CONV, PACK, k, w, w_stride, n, a, a_stride, m, c, c_stride);                     \
     }
-GEMM(f32_f32, GK_TYPE_F32, NULL, pack_f32)
-GEMM(f16_f16, GK_TYPE_F16, f16_row, pack_f16)
-GEMM(bf16_bf16, GK_TYPE_BF16, bf16_row, pack_bf16)
+GEMM(f32_f32, GK_TYPE_F32, NULL, pack_f32, NULL)
+GEMM(f16_f16, GK_TYPE_F16, f16_row, pack_f16, gemv_f16)
+GEMM(bf16_bf16, GK_TYPE_BF16, bf16_row, pack_bf16, gemv_bf16)
