@@ -3,8 +3,9 @@
  *
  * Every kernel computes one weight row against R activation rows (R = 1..4, a compile-time constant
  * after inlining): the weight block is loaded and decoded once, then dotted with R activation blocks.
- * R = 1 is vec_dot; the gemm drivers below call R = 4 tiles. Each output lane r runs the same
- * arithmetic whatever R is, so a product does not depend on how rows were grouped.
+ * Today every caller uses R = 1: the avx2 vec_dot of the types below (the packed gemms in
+ * gemm_packed_*.c took over m > 1) and the VNNI gemv's tail blocks. The avx2 tier's own m = 1 kernels
+ * for Q2_K, Q3_K, Q6_K, TQ2_0 and the 4-bit table types live in vecdot_k_avx2.c and vecdot_nl4_avx2.c.
  *
  * GK_X86_VNNI: u8 x s8 dot products use vpdpbusd (AVX512-VNNI + VL) instead of maddubs + madd. */
 #ifndef GK_X86_DOT_H
@@ -150,22 +151,6 @@ GK_AI void gk_k_q5_1(int64_t n, float *s, const void *vx, const void *const *a, 
 
 /* ------------------------------------------------------------------ Q8_K-activated, 256 per block */
 
-/* 16 int8 scales -> two vectors of 8 dwords, each dword the scale in both int16 halves. */
-GK_AI void gk_scales16_dup(__m128i sc8, __m256i *lo, __m256i *hi) {
-    const __m256i s16 = _mm256_cvtepi8_epi16(sc8);  /* 16 x int16 */
-    /* dword i of lo = (s[i], s[i]) for i < 8; of hi for i >= 8 */
-    const __m256i a = _mm256_permute4x64_epi64(s16, 0xD8);  /* s0..3, s8..11 | s4..7, s12..15 */
-    *lo = _mm256_unpacklo_epi16(a, a);  /* s0..3 dup | s4..7 dup */
-    *hi = _mm256_unpackhi_epi16(a, a);  /* s8..11 dup | s12..15 dup */
-}
-
-/* int16 scales for groups j (low 128-bit lane) and j + 1 (high lane), from gk_scales16_dup's vector
- * holding groups j & ~7 .. (j & ~7) + 7. */
-GK_AI __m256i gk_pick_pair(__m256i dup, int j) {
-    const int i = j & 7;
-    return _mm256_permutevar8x32_epi32(dup, _mm256_setr_epi32(i, i, i, i, i + 1, i + 1, i + 1, i + 1));
-}
-
 /* The 8 scales and 8 mins of a Q4_K / Q5_K block: scales as dwords holding the scale in both int16
  * halves (for madd), mins as 16 int16 (each twice, one per 16-element bsum). */
 GK_AI void gk_k4_scales_vec(const uint8_t *q, __m256i *scd, __m256i *mins16) {
@@ -260,194 +245,6 @@ GK_AI void gk_k_q5_K(int64_t n, float *s, const void *vx, const void *const *a, 
     for (int r = 0; r < R; r++) s[r] = gk_hsum(_mm256_sub_ps(acc[r], accm[r]));
 }
 
-/* Q6_K: unsigned 6-bit q (0..63) via maddubs, minus 32 * sum(scale * bsum) at the end. */
-GK_AI void gk_k_q6_K(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
-    const gk_block_q6_K *x = vx;
-    const gk_block_q8_K *ya[GK_RMAX];
-    __m256 acc[GK_RMAX];
-    for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3);
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        const float d = gk_f16(x[b].d);
-        const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
-        const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
-        __m256i scd[2];
-        gk_scales16_dup(sc8, &scd[0], &scd[1]);
-        __m256i sumi[GK_RMAX];
-        for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
-        for (int h = 0; h < 2; h++) {
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h));
-            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h + 32));
-            const __m256i hb = _mm256_loadu_si256((const __m256i *)(x[b].qh + 32 * h));
-            __m256i q[4];
-            q[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(hb, m3), 4));
-            q[1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), m3), 4));
-            q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), m3), 4));
-            q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
-            /* scale of the two 16-element halves of part p: scales[8h + 2p], [8h + 2p + 1] */
-            __m256i scp[4];
-            for (int p = 0; p < 4; p++) scp[p] = gk_pick_pair(scd[h], 2 * p);
-            for (int r = 0; r < R; r++) {
-                for (int p = 0; p < 4; p++) {
-                    const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * p));
-                    sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scp[p], _mm256_maddubs_epi16(q[p], y)));
-                }
-            }
-        }
-        for (int r = 0; r < R; r++) {
-            const __m256i bs = _mm256_loadu_si256((const __m256i *)ya[r][b].bsums);
-            const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(bs, sc16), 5);
-            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(d * ya[r][b].d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi[r], sub)), acc[r]);
-        }
-    }
-    for (int r = 0; r < R; r++) s[r] = gk_hsum(acc[r]);
-}
-
-/* IQ4_XS: 8 sub-blocks of 32 with 6-bit scales (minus 32), non-linear 4-bit values. */
-GK_AI void gk_k_iq4_xs(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
-    const gk_block_iq4_xs *x = vx;
-    const gk_block_q8_K *ya[GK_RMAX];
-    __m256 acc[GK_RMAX];
-    for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
-    const __m256i tbl = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)gk_kvalues_iq4nl));
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        __m256i sumi[GK_RMAX];
-        for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
-        for (int ib = 0; ib < 8; ib++) {
-            const int ls = (((x[b].scales_l[ib / 2] >> (4 * (ib & 1))) & 0xF) | (((x[b].scales_h >> (2 * ib)) & 3) << 4)) - 32;
-            const __m256i w = _mm256_shuffle_epi8(tbl, gk_nibbles32(x[b].qs + 16 * ib));
-            const __m256i aw = _mm256_sign_epi8(w, w);
-            const __m256i lsv = _mm256_set1_epi32(ls);
-            for (int r = 0; r < R; r++) {
-                const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 32 * ib));
-                sumi[r] = _mm256_add_epi32(sumi[r], _mm256_mullo_epi32(lsv, gk_dot_s8(aw, w, y)));
-            }
-        }
-        const float d = gk_f16(x[b].d);
-        for (int r = 0; r < R; r++)
-            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(d * ya[r][b].d), _mm256_cvtepi32_ps(sumi[r]), acc[r]);
-    }
-    for (int r = 0; r < R; r++) s[r] = gk_hsum(acc[r]);
-}
-
-/* TQ2_0: q in 0..3 via maddubs, minus sum(y) (the -1 offset) from the bsums. */
-GK_AI void gk_k_tq2_0(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
-    const gk_block_tq2_0 *x = vx;
-    const gk_block_q8_K *ya[GK_RMAX];
-    __m256 acc[GK_RMAX];
-    for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
-    const __m256i m3 = _mm256_set1_epi8(3);
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        __m256i sumi[GK_RMAX];
-        for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
-        for (int g = 0; g < 2; g++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * g));
-            for (int l = 0; l < 4; l++) {
-                const __m256i q = _mm256_and_si256(_mm256_srli_epi16(bits, 2 * l), m3);
-                for (int r = 0; r < R; r++) {
-                    const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * g + 32 * l));
-                    sumi[r] = gk_dp(sumi[r], q, y);
-                }
-            }
-        }
-        const float d = gk_f16(x[b].d);
-        for (int r = 0; r < R; r++) {
-            const __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)ya[r][b].bsums), _mm256_set1_epi16(1));
-            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(d * ya[r][b].d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi[r], bs)), acc[r]);
-        }
-    }
-    for (int r = 0; r < R; r++) s[r] = gk_hsum(acc[r]);
-}
-
-/* Int16 scales for a 32-byte vector made of two 16-element groups: a in the low lane, b in the high. */
-GK_AI __m256i gk_scale_pair16(int a, int b) {
-    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_set1_epi16((short)a)), _mm_set1_epi16((short)b), 1);
-}
-
-/* Q2_K: unsigned 2-bit q (maddubs), 4-bit scale per 16, mins via bsums. */
-GK_AI void gk_k_q2_K(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
-    const gk_block_q2_K *x = vx;
-    const gk_block_q8_K *ya[GK_RMAX];
-    __m256 acc[GK_RMAX], accm[GK_RMAX];
-    for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); accm[r] = _mm256_setzero_ps(); }
-    const __m256i m3 = _mm256_set1_epi8(3);
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
-        const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_srli_epi16(_mm_andnot_si128(_mm_set1_epi8(0x0F), sc8), 4));
-        const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);
-        __m256i scd[2];
-        gk_scales16_dup(_mm_and_si128(sc8, _mm_set1_epi8(0x0F)), &scd[0], &scd[1]);
-        __m256i sumi[GK_RMAX];
-        for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
-        for (int h = 0; h < 2; h++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
-            for (int sh = 0; sh < 4; sh++) {
-                const __m256i q = _mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3);
-                const int j = 8 * h + 2 * sh;
-                const __m256i scv = gk_pick_pair(scd[h], j);
-                for (int r = 0; r < R; r++) {
-                    const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * sh));
-                    sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scv, _mm256_maddubs_epi16(q, y)));
-                }
-            }
-        }
-        for (int r = 0; r < R; r++) {
-            const float dy = ya[r][b].d;
-            const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)ya[r][b].bsums));
-            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(sumi[r]), acc[r]);
-            accm[r] = _mm256_fmadd_ps(_mm256_set1_ps(dmin * dy), _mm256_cvtepi32_ps(pm), accm[r]);
-        }
-    }
-    for (int r = 0; r < R; r++) s[r] = gk_hsum(_mm256_sub_ps(acc[r], accm[r]));
-}
-
-/* Q3_K: q + 4*h in 0..7 unsigned (maddubs), minus 4 * sum(scale * bsum); signed 6-bit scales per 16. */
-GK_AI void gk_k_q3_K(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
-    const gk_block_q3_K *x = vx;
-    const gk_block_q8_K *ya[GK_RMAX];
-    __m256 acc[GK_RMAX];
-    for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
-    const __m256i m3 = _mm256_set1_epi8(3), m4 = _mm256_set1_epi8(4);
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        /* 16 six-bit scales: low 4 bits from bytes 0..7 (low then high nibbles), 2 high bits from
-         * bytes 8..11 (scale j: byte 8 + j % 4, bits 2 (j / 4)) */
-        const __m128i v = _mm_loadl_epi64((const __m128i *)x[b].scales);
-        const __m128i lo = _mm_unpacklo_epi64(_mm_and_si128(v, _mm_set1_epi8(0x0F)),
-                                              _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0F)));
-        uint32_t hw;
-        memcpy(&hw, x[b].scales + 8, 4);
-        const __m128i hi = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)hw), _mm_setr_epi32(0, 2, 4, 6)), _mm_set1_epi8(3));
-        const __m128i scb = _mm_sub_epi8(_mm_or_si128(lo, _mm_slli_epi16(hi, 4)), _mm_set1_epi8(32));
-        const __m256i sc16 = _mm256_cvtepi8_epi16(scb);
-        __m256i scd[2];
-        gk_scales16_dup(scb, &scd[0], &scd[1]);
-        const __m256i hm = _mm256_loadu_si256((const __m256i *)x[b].hmask);
-        const float d = gk_f16(x[b].d);
-        __m256i sumi[GK_RMAX];
-        for (int r = 0; r < R; r++) sumi[r] = _mm256_setzero_si256();
-        for (int h = 0; h < 2; h++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
-            for (int sh = 0; sh < 4; sh++) {
-                const int bit = 4 * h + sh;
-                /* bit `bit` of each hmask byte -> 4 */
-                const __m256i hb = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(hm, bit), 2), m4);
-                const __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 2 * sh), m3), hb);
-                const __m256i scv = gk_pick_pair(scd[h], 8 * h + 2 * sh);
-                for (int r = 0; r < R; r++) {
-                    const __m256i y = _mm256_loadu_si256((const __m256i *)(ya[r][b].qs + 128 * h + 32 * sh));
-                    sumi[r] = _mm256_add_epi32(sumi[r], _mm256_madd_epi16(scv, _mm256_maddubs_epi16(q, y)));
-                }
-            }
-        }
-        for (int r = 0; r < R; r++) {
-            const __m256i bs = _mm256_madd_epi16(sc16, _mm256_loadu_si256((const __m256i *)ya[r][b].bsums));
-            const __m256i t = _mm256_sub_epi32(sumi[r], _mm256_slli_epi32(bs, 2));
-            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(d * ya[r][b].d), _mm256_cvtepi32_ps(t), acc[r]);
-        }
-    }
-    for (int r = 0; r < R; r++) s[r] = gk_hsum(acc[r]);
-}
-
 /* ------------------------------------------------------------------ floats */
 
 GK_AI void gk_k_f32(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
@@ -514,35 +311,6 @@ static inline void gk_gemv_by_vecdot(int isa, int type, int64_t k, const void *w
     void gk_vecdot_##NAME##_##ISA(int64_t n, float *s, const void *x, const void *y) {             \
         const void *a[1] = {y};                                                                    \
         KERN(n, s, x, a, 1);                                                                       \
-    }
-
-/* gemm by tiles: 4 weight rows x 4 activation rows; each weight row is decoded once per 4 x rows and
- * stays in L1 across them. */
-#define GK_X86_DEFINE(KERN, NAME, ISA, TYPE, ISA_ID) GK_X86_DEFINE_VECDOT(KERN, NAME, ISA) GK_X86_DEFINE_GEMM(KERN, NAME, ISA, TYPE, ISA_ID)
-#define GK_X86_DEFINE_GEMM(KERN, NAME, ISA, TYPE, ISA_ID)                                          \
-    void gk_gemm_##NAME##_##ISA(int64_t k, const void *w, size_t w_stride, int64_t n,              \
-                                const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        const char *wp = w, *ap = a;                                                               \
-        if (m == 1) { gk_gemv_by_vecdot(ISA_ID, TYPE, k, w, w_stride, n, a, c); return; }          \
-        for (int64_t jt = 0; jt < n; jt += 4) {                                                    \
-            const int64_t je = jt + 4 < n ? jt + 4 : n;                                            \
-            for (int64_t i = 0; i < m; i += 4) {                                                   \
-                const int R = m - i >= 4 ? 4 : (int)(m - i);                                       \
-                const void *rows[4];                                                               \
-                for (int r = 0; r < 4; r++) rows[r] = ap + (i + (r < R ? r : 0)) * a_stride;       \
-                for (int64_t j = jt; j < je; j++) {                                                \
-                    float sv[4] = {0};                                                                 \
-                    const void *wr = wp + j * w_stride;                                            \
-                    switch (R) {                                                                   \
-                    case 4: KERN(k, sv, wr, rows, 4); break;                                       \
-                    case 3: KERN(k, sv, wr, rows, 3); break;                                       \
-                    case 2: KERN(k, sv, wr, rows, 2); break;                                       \
-                    default: KERN(k, sv, wr, rows, 1); break;                                      \
-                    }                                                                              \
-                    for (int r = 0; r < R; r++) c[(i + r) * c_stride + j] = sv[r];                 \
-                }                                                                                  \
-            }                                                                                      \
-        }                                                                                          \
     }
 
 #endif
