@@ -1,6 +1,6 @@
 /* vec_dot (one weight row, one activation row) of the 256-block types with Q8_K activations, AVX2:
- * TQ2_0, Q2_K, Q3_K, Q6_K. These serve m = 1 (gk_gemv_by_vecdot) and the small-m rows of the avx2 gemm;
- * the multi-row gk_k_* bodies of x86_dot.h keep serving the packed gemm tails and the VNNI tier.
+ * TQ2_0, Q2_K, Q3_K, Q6_K. These serve m = 1 (gk_gemv_by_vecdot) and the small-m rows of the avx2 gemm
+ * (m > 1 beyond the crossover runs the packed gemm, gemm_packed_avx2.c).
  *
  * Common to all: u8 x s8 products via maddubs, the u8 operand being the unsigned code (or 4 or 16 times
  * it where a 2-bit field is masked in place instead of shifted down: on Zen-class cores the shift and
