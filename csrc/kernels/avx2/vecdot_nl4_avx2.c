@@ -1,5 +1,5 @@
 /* vec_dot of the 4-bit table types, AVX2: IQ4_NL and MXFP4 (Q8_0 activations), IQ4_XS (Q8_K)
- * (m = 1 and the small-m rows of the avx2 gemm; the packed gemm keeps the gk_k_* bodies of x86_dot.h).
+ * (m = 1 and the small-m rows of the avx2 gemm; larger m runs the packed gemm, gemm_packed_avx2.c).
  *
  * The nibbles index the 16-entry value table (pshufb), the signed products go through
  * maddubs(|w|, sign(y, w)) (|w| <= 127 and |y| <= 127: a pair is at most 32258, no saturation). */
