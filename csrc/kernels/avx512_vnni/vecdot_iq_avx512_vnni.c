@@ -470,7 +470,16 @@ static void iq2xs_init(void) {
         iq2xs_perm[p] = (uint8_t)(64 * (e / 32) + 2 * (e % 32));
         iq2xs_sign_perm[p] = (uint8_t)(64 * (p / 32) + 2 * (p % 32) + 1);
     }
-    for (int h = 0; h < 2; ++h) _mm512_store_si512(iq2xs_sc_ctrl[h], half_scale_ctrl(8 * h));
+    /* as half_scale_ctrl, one bit lower (bit 63 wraps around for the first nibble): the low byte of
+     * each word gets 2 * nibble plus junk in bits 0 and 5-7, so no shift is needed (iq2xs_odd_scale) */
+    for (int h = 0; h < 2; ++h)
+        for (int m = 0; m < 8; ++m)
+            for (int b = 0; b < 8; ++b) iq2xs_sc_ctrl[h][8 * m + b] = (uint8_t)((4 * (8 * h + (m % 2) * 4 + m / 2) + 63) & 63);
+}
+
+/* 2 * nibble + 1 from bits 1-4 of each word. */
+static inline __m512i iq2xs_odd_scale(__m512i v) {
+    return _mm512_ternarylogic_epi32(v, _mm512_set1_epi16(0x1e), _mm512_set1_epi16(1), 0xea);
 }
 
 /* Looks up the code bytes and writes the 8 sign masks of blocks xa and xb (xb = xa: one block looked up twice). */
@@ -494,13 +503,13 @@ static inline __m512 iq2xs_block(__m512 acc, __m512i codes, const volatile uint6
     for (int c = 0; c < 4; ++c) {
         const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(shift_ctrl(16 * c, 2), codes), vals);
         const __m512i q8 = _mm512_loadu_si512(y->qs + 64 * c);
-        p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg[c]), zero, q8));
+        p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_mask_sub_epi8(q8, _load_mask64((__mmask64 *)&sg[c]), zero, q8));
     }
     uint64_t sc64;
     memcpy(&sc64, x->scales, 8);
     const __m512i scb = _mm512_set1_epi64((long long)sc64);
-    const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[0]), scb));
-    const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[1]), scb));
+    const __m512i ls_a = iq2xs_odd_scale(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[0]), scb));
+    const __m512i ls_b = iq2xs_odd_scale(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[1]), scb));
     __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
     sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
     const float d = gk_vd_half(x->d) * y->d;
