@@ -458,7 +458,16 @@ void gk_vecdot_iq3_s_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const
 
 /* IQ2_XS: as IQ2_XXS (two blocks per iteration, 64 entries per vpermi2b on the low and high code bytes,
  * the next pair looked up during this one), with 9-bit indices: bit 7 and bit 8 select among the 4
- * quarters of the 512-entry tables. Built once. */
+ * quarters of the 512-entry tables. Built once.
+ * Where the time goes (m = 1 in L3, measured by leaving parts out): the 512-entry lookups ~16% more than
+ * 256 entries would cost, the sign masks ~9% (loads into k registers) + ~7% (masked subtractions), the
+ * scales ~10%. Measured and not kept (no gain or slower): both blocks' scales by vpermb from one byte
+ * vector (or pdep in scalar registers), vgf2p8affineqb instead of the vpermb value lookup, sign bytes
+ * by vgf2p8affineqb + xor/sub instead of k masks, masks by vpshufbitqmb from a transposed ksigns vector,
+ * signs stored two pairs ahead, both blocks' d at once, d broadcast from memory, software prefetch,
+ * the next pair's lookups placed between the two blocks, ksigns by one vgf2p8affineqb (the parity is
+ * linear over GF(2)) instead of srli + vpermi2b, indices in sub-group order (one vpermi2b fewer) with
+ * the code vectors built by vpermi2b instead of unpacklo/hi (3% slower). */
 static uint8_t GK_ALIGN64 iq2xs_code_lo[512], iq2xs_code_hi[512], iq2xs_perm[64], iq2xs_sign_perm[64], iq2xs_sc_ctrl[2][64];
 static pthread_once_t iq2xs_once = PTHREAD_ONCE_INIT;
 static void iq2xs_init(void) {
@@ -470,7 +479,16 @@ static void iq2xs_init(void) {
         iq2xs_perm[p] = (uint8_t)(64 * (e / 32) + 2 * (e % 32));
         iq2xs_sign_perm[p] = (uint8_t)(64 * (p / 32) + 2 * (p % 32) + 1);
     }
-    for (int h = 0; h < 2; ++h) _mm512_store_si512(iq2xs_sc_ctrl[h], half_scale_ctrl(8 * h));
+    /* as half_scale_ctrl, one bit lower (bit 63 wraps around for the first nibble): the low byte of
+     * each word gets 2 * nibble plus junk in bits 0 and 5-7, so no shift is needed (iq2xs_odd_scale) */
+    for (int h = 0; h < 2; ++h)
+        for (int m = 0; m < 8; ++m)
+            for (int b = 0; b < 8; ++b) iq2xs_sc_ctrl[h][8 * m + b] = (uint8_t)((4 * (8 * h + (m % 2) * 4 + m / 2) + 63) & 63);
+}
+
+/* 2 * nibble + 1 from bits 1-4 of each word. */
+static inline __m512i iq2xs_odd_scale(__m512i v) {
+    return _mm512_ternarylogic_epi32(v, _mm512_set1_epi16(0x1e), _mm512_set1_epi16(1), 0xea);
 }
 
 /* Looks up the code bytes and writes the 8 sign masks of blocks xa and xb (xb = xa: one block looked up twice). */
@@ -494,13 +512,13 @@ static inline __m512 iq2xs_block(__m512 acc, __m512i codes, const volatile uint6
     for (int c = 0; c < 4; ++c) {
         const __m512i w = _mm512_permutexvar_epi8(_mm512_multishift_epi64_epi8(shift_ctrl(16 * c, 2), codes), vals);
         const __m512i q8 = _mm512_loadu_si512(y->qs + 64 * c);
-        p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_mask_sub_epi8(q8, _cvtu64_mask64(sg[c]), zero, q8));
+        p[c] = _mm512_dpbusd_epi32(zero, w, _mm512_mask_sub_epi8(q8, _load_mask64((__mmask64 *)&sg[c]), zero, q8));
     }
     uint64_t sc64;
     memcpy(&sc64, x->scales, 8);
     const __m512i scb = _mm512_set1_epi64((long long)sc64);
-    const __m512i ls_a = odd_scale16(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[0]), scb));
-    const __m512i ls_b = odd_scale16(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[1]), scb));
+    const __m512i ls_a = iq2xs_odd_scale(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[0]), scb));
+    const __m512i ls_b = iq2xs_odd_scale(_mm512_multishift_epi64_epi8(_mm512_load_si512(iq2xs_sc_ctrl[1]), scb));
     __m512i sumi = _mm512_dpwssd_epi32(zero, _mm512_packs_epi32(p[0], p[1]), ls_a);
     sumi = _mm512_dpwssd_epi32(sumi, _mm512_packs_epi32(p[2], p[3]), ls_b);
     const float d = gk_vd_half(x->d) * y->d;
