@@ -160,6 +160,7 @@ void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
     /* sub-block 8h + 2l + e comes from crumb l: scale shift 4, 2, 0, 0 */
     const __m256i scale_shift = _mm256_setr_epi16(4, 4, 2, 2, 0, 0, 0, 0, 4, 4, 2, 2, 0, 0, 0, 0);
     __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
+    _Pragma("GCC unroll 2")
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
         const __m256i v16 = _mm256_cvtepu8_epi16(sc8); /* min << 4 | scale, widened once */
