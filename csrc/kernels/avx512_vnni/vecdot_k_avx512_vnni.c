@@ -114,7 +114,7 @@ void gk_vecdot_q5_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
 void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q6_K *x = vx;
     const gk_block_q8_K *y = vy;
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m30 = _mm256_set1_epi8(0x30);
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m33 = _mm256_set1_epi8(0x33), mCC = _mm256_set1_epi8((char)0xCC);
     __m256 acc = _mm256_setzero_ps();
     _Pragma("GCC unroll 2") /* two super-blocks per iteration: measured ~2% faster here */
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
@@ -125,11 +125,14 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h));
             const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h + 32));
             const __m256i hb = _mm256_loadu_si256((const __m256i *)(x[b].qh + 32 * h));
-            /* q = (low nibble & 0x0F) | (2 high bits at 0x30): one vpternlogd ((a & b) | c) each */
-            const __m256i q0 = _mm256_ternarylogic_epi32(l0, m4, _mm256_and_si256(_mm256_slli_epi16(hb, 4), m30), 0xEA);
-            const __m256i q1 = _mm256_ternarylogic_epi32(l1, m4, _mm256_and_si256(_mm256_slli_epi16(hb, 2), m30), 0xEA);
-            const __m256i q2 = _mm256_ternarylogic_epi32(_mm256_srli_epi16(l0, 4), m4, _mm256_and_si256(hb, m30), 0xEA);
-            const __m256i q3 = _mm256_ternarylogic_epi32(_mm256_srli_epi16(l1, 4), m4, _mm256_and_si256(_mm256_srli_epi16(hb, 2), m30), 0xEA);
+            /* q = low nibble (bits 0-3 of l, taken by a vpternlogd bit-select with 0x0F) and the 2 high
+             * bits at bits 4-5 with zeros above: qh masked once per pair of crumbs (0x33: crumbs 0, 2;
+             * 0xCC: crumbs 1, 3) and shifted into place; whatever lands in bits 0-3 is not selected */
+            const __m256i h02 = _mm256_and_si256(hb, m33), h13 = _mm256_and_si256(hb, mCC);
+            const __m256i q0 = _mm256_ternarylogic_epi32(l0, _mm256_slli_epi16(h02, 4), m4, 0xE4);
+            const __m256i q1 = _mm256_ternarylogic_epi32(l1, _mm256_slli_epi16(h13, 2), m4, 0xE4);
+            const __m256i q2 = _mm256_ternarylogic_epi32(_mm256_srli_epi16(l0, 4), h02, m4, 0xE4);
+            const __m256i q3 = _mm256_ternarylogic_epi32(_mm256_srli_epi16(l1, 4), _mm256_srli_epi16(h13, 2), m4, 0xE4);
             const int8_t *yq = y[b].qs + 128 * h;
             const __m256i p0 = dp0(q0, _mm256_loadu_si256((const __m256i *)yq));
             const __m256i p1 = dp0(q1, _mm256_loadu_si256((const __m256i *)(yq + 32)));
