@@ -120,7 +120,9 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
     for (int64_t b = 0; b < n / GK_QK_K; b++) {
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
         const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
-        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        /* s1 starts at -32 sum(scale * bsum) (the code offset): scale x -32 at most 4096 in int16 */
+        const __m256i bs = _mm256_loadu_si256((const __m256i *)y[b].bsums);
+        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_madd_epi16(bs, _mm256_mullo_epi16(sc16, _mm256_set1_epi16(-32)));
         for (int h = 0; h < 2; h++) {
             const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h));
             const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x[b].ql + 64 * h + 32));
@@ -142,9 +144,7 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
             s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p0, p1), pickw(sc16, h, 0, 2, 1, 3));
             s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p2, p3), pickw(sc16, h, 4, 6, 5, 7));
         }
-        const __m256i bs = _mm256_loadu_si256((const __m256i *)y[b].bsums);
-        const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(bs, sc16), 5);
-        const __m256i t = _mm256_sub_epi32(_mm256_add_epi32(s0, s1), sub);
+        const __m256i t = _mm256_add_epi32(s0, s1);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d) * y[b].d), _mm256_cvtepi32_ps(t), acc);
     }
     *s = gk_hsum(acc);
