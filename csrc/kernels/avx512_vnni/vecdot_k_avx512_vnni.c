@@ -153,9 +153,10 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
 /* Q2_K: unsigned 2-bit codes, 4-bit scale and min per 16 weights; mins through the bsums.
  * Crumbs 0..2 are masked in place (q, 4 q, 16 q) and crumb 3 shifted to bits 4..5 (16 q), so one
  * shift per 32 codes instead of three; the scales are multiplied by 16, 4, 1, 1 (one vpsllvw per
- * block), which makes every term 16 times its value, shifted back exactly once per block.
+ * block), which makes every term 16 times its value; the float accumulator is scaled back once per row.
  * Bounds: a dpbusd lane is at most 4 x 48 x 128 = 24576 (packs does not saturate); a product with a
- * scaled scale at most 24576 x 15 (or 1536 x 240) = 368640, the block total 8 x that, in int32. */
+ * scaled scale at most 24576 x 15 (or 1536 x 240) = 368640, an int32 lane of s0 + s1 the sum of 8 such,
+ * below 2^24, so its conversion to float is exact. */
 void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q2_K *x = vx;
     const gk_block_q8_K *y = vy;
@@ -184,10 +185,11 @@ void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
         const float dy = y[b].d;
         const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
         const __m128 dd = d_dmin(&x[b].d, dy);
-        acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(dd), _mm256_cvtepi32_ps(_mm256_srai_epi32(_mm256_add_epi32(s0, s1), 4)), acc);
+        acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(dd), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
         accm = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_movehdup_ps(dd)), _mm256_cvtepi32_ps(pm), accm);
     }
-    *s = gk_hsum(_mm256_sub_ps(acc, accm));
+    /* acc holds 16 times its terms (exactly: a power of two) */
+    *s = gk_hsum(_mm256_sub_ps(_mm256_mul_ps(acc, _mm256_set1_ps(1.0f / 16)), accm));
 }
 
 /* Q3_K: q + 4 h in 0..7 unsigned, signed 6-bit scales per 16, minus 4 * sum(scale * bsum). */
