@@ -162,3 +162,44 @@ def test_iq2_every_grid_index_sign_pattern_and_block_count(name, tier):
             ref = vec_dot(name, w[0], a, k, "ref")
             assert abs(got - ref) <= 1e-6 * l1 + 1e-30, (name, tier, nb, got, ref)
             assert abs(got - float(np.dot(wd, ad))) <= 1e-5 * l1 + 1e-30, (name, tier, nb)
+
+
+PDEP_TYPES = ["IQ2_XS", "IQ2_S", "IQ3_S", "IQ1_S", "IQ1_M"]
+
+
+@pytest.mark.skipif("avx2" not in TIERS, reason="the avx2 tier does not run here")
+def test_avx2_without_pdep_gives_the_same_results():
+    """The avx2 IQ kernels build grid indices with pdep/pext, microcoded on AMD Zen 1/2; there
+    (GK_CPU_SLOW_PDEP, forced here by GGUFKIT_SLOW_PDEP=1 in a fresh process) they take a shift-based
+    form. It must give exactly the bytes of the pdep form, on ggml's golden rows."""
+    import json
+    import os
+    import subprocess
+    import sys
+    prog = (
+        "import json, sys, numpy as np, ggufkit\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from conftest import load_golden\n"
+        "assert 'slow_pdep' in ggufkit.cpu_info()['features']\n"
+        "out = {}\n"
+        f"for name in {PDEP_TYPES!r}:\n"
+        "    z = load_golden(name.lower())\n"
+        "    q = z['quant'] if 'quant' in z else z['quant_imatrix']\n"
+        "    k = z['dequant'].shape[1]\n"
+        "    x = np.random.default_rng(7).standard_normal((3, k)).astype(np.float32)\n"
+        "    y = ggufkit.matmul(x, q.reshape(q.shape[0], -1), type=name, shape=(q.shape[0], k), _isa='avx2')\n"
+        "    out[name] = y.view(np.uint32).tolist()\n"
+        "print(json.dumps(out))\n")
+    env = dict(os.environ, GGUFKIT_SLOW_PDEP="1")
+    tests_dir = os.path.dirname(os.path.abspath(__file__))
+    r = subprocess.run([sys.executable, "-c", prog, tests_dir], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    slow = json.loads(r.stdout)
+    for name in PDEP_TYPES:
+        z = load_golden(name.lower())
+        q = z["quant"] if "quant" in z else z["quant_imatrix"]
+        k = z["dequant"].shape[1]
+        x = np.random.default_rng(7).standard_normal((3, k)).astype(np.float32)  # m < 4: the m = 1 kernels
+        from ggufkit import matmul
+        fast = matmul(x, q.reshape(q.shape[0], -1), type=name, shape=(q.shape[0], k), _isa="avx2")
+        assert fast.view(np.uint32).tolist() == slow[name], name

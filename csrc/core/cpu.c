@@ -1,5 +1,6 @@
 /* CPU feature detection. x86: CPUID for what the CPU has, XGETBV for what the OS saves on a context
  * switch (YMM for AVX/AVX2, opmask+ZMM for AVX-512): both must hold, unlike ggml's check. */
+#include <stdlib.h>
 #include "ggufkit/gk_cpu.h"
 
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
@@ -9,6 +10,18 @@ static uint64_t gk_xgetbv0(void) {
     uint32_t eax, edx;
     __asm__ volatile(".byte 0x0f, 0x01, 0xd0" : "=a"(eax), "=d"(edx) : "c"(0));  /* xgetbv */
     return ((uint64_t)edx << 32) | eax;
+}
+
+/* AMD before Zen 3 (family 0x17 and older) runs pdep/pext in microcode: tens to hundreds of cycles */
+static int gk_pdep_is_slow(void) {
+    const char *env = getenv("GGUFKIT_SLOW_PDEP");
+    if (env && *env) return env[0] == '1';
+    uint32_t a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return 0;
+    const int amd = b == 0x68747541u && d == 0x69746e65u && c == 0x444d4163u; /* "AuthenticAMD" */
+    __cpuid(1, a, b, c, d);
+    const uint32_t family = ((a >> 8) & 0xF) + (((a >> 8) & 0xF) == 0xF ? ((a >> 20) & 0xFF) : 0);
+    return amd && family < 0x19;
 }
 
 static uint32_t gk_detect(void) {
@@ -30,6 +43,7 @@ static uint32_t gk_detect(void) {
     if (max_leaf >= 7) {
         __cpuid_count(7, 0, a, b, c, d);
         if ((b >> 8) & 1) f |= GK_CPU_BMI2;
+        if ((f & GK_CPU_BMI2) && gk_pdep_is_slow()) f |= GK_CPU_SLOW_PDEP;
         if (ymm_ok && ((b >> 5) & 1)) f |= GK_CPU_AVX2;
         if (zmm_ok) {
             if ((b >> 16) & 1) f |= GK_CPU_AVX512F;
@@ -81,7 +95,7 @@ uint32_t gk_cpu_features(void) {
 const char *gk_cpu_feature_name(int bit) {
     static const char *const names[32] = {
         "sse4.2", "avx", "avx2", "fma", "f16c", "bmi2", "avx512f", "avx512cd", "avx512bw", "avx512dq",
-        "avx512vl", "avx512vnni", "avx512vbmi", "avx512bf16", 0, 0, "neon", "asimddp", "fp16",
+        "avx512vl", "avx512vnni", "avx512vbmi", "avx512bf16", "slow_pdep", 0, "neon", "asimddp", "fp16",
     };
     return (bit >= 0 && bit < 32) ? names[bit] : 0;
 }

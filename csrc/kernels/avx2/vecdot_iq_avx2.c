@@ -10,6 +10,15 @@
 #include "blocks.h"
 #include "tables.h"
 #include <pthread.h>
+#include "ggufkit/gk_cpu.h"
+
+#define AI static inline __attribute__((always_inline))
+/* the exported kernel: the body with pdep, or without it where pdep is microcoded (gk_vd_spread4) */
+#define PDEP_DISPATCH(NAME, BODY)                                                                    \
+    void NAME(int64_t n, float *s, const void *vx, const void *vy) {                                 \
+        if (gk_cpu_features() & GK_CPU_SLOW_PDEP) BODY(n, s, vx, vy, 0);                            \
+        else BODY(n, s, vx, vy, 1);                                                                  \
+    }
 
 void gk_vecdot_iq2_xxs_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_iq2_xxs *x = vx;
@@ -37,9 +46,10 @@ void gk_vecdot_iq2_xxs_q8_K_avx2(int64_t n, float *s, const void *vx, const void
 }
 
 /* 16 4-bit fields of v (bits 4h..4h+3) as 16-bit words 2 * f + 1, in order */
-static inline __m256i odd_nibbles16(uint64_t v) {
-    const __m256i f = _mm256_setr_epi64x((long long)_pdep_u64(v, 0x000F000F000F000FULL), (long long)_pdep_u64(v >> 16, 0x000F000F000F000FULL),
-                                         (long long)_pdep_u64(v >> 32, 0x000F000F000F000FULL), (long long)_pdep_u64(v >> 48, 0x000F000F000F000FULL));
+AI __m256i odd_nibbles16(uint64_t v, int fast) {
+    const uint64_t m = 0x000F000F000F000FULL;
+    const __m256i f = _mm256_setr_epi64x((long long)gk_vd_spread4(v, m, 4, 0, fast), (long long)gk_vd_spread4(v >> 16, m, 4, 0, fast),
+                                         (long long)gk_vd_spread4(v >> 32, m, 4, 0, fast), (long long)gk_vd_spread4(v >> 48, m, 4, 0, fast));
     return _mm256_or_si256(_mm256_slli_epi16(f, 1), _mm256_set1_epi16(1));
 }
 
@@ -50,7 +60,7 @@ static inline __m256i pair_scales(__m256i ls16, int g) {
     return _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(ls16, _mm256_set1_epi32(g)), pick);
 }
 
-void gk_vecdot_iq2_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+AI void iq2_s_body(int64_t n, float *s, const void *vx, const void *vy, const int fast) {
     const gk_block_iq2_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -60,12 +70,12 @@ void gk_vecdot_iq2_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
         const int8_t *q8 = y[i].qs;
         uint64_t sc64;
         memcpy(&sc64, x[i].scales, 8);
-        const __m256i ls16 = odd_nibbles16(sc64);
+        const __m256i ls16 = odd_nibbles16(sc64, fast);
         __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
             /* index l: qs[4 ib + l] | ((qh >> 2l) & 3) << 8, four 16-bit fields built with pdep */
-            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) |
-                               _pdep_u64(x[i].qh[ib], 0x0300030003000300ULL);
+            const uint64_t a = gk_vd_spread4(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL, 8, 0, fast) |
+                               gk_vd_spread4(x[i].qh[ib], 0x0300030003000300ULL, 2, 8, fast);
             const __m256i grid = gk_vd_set4(gk_iq2s_grid[a & 0xffff], gk_iq2s_grid[(a >> 16) & 0xffff],
                                             gk_iq2s_grid[(a >> 32) & 0xffff], gk_iq2s_grid[a >> 48]);
             const __m256i sign = gk_vd_bits_to_bytes(gk_vd_load32(signs + 4 * ib));
@@ -93,7 +103,7 @@ static inline __m256i word_pair_ctrl(int g) {
     return _mm256_setr_epi16(lo, lo, lo, lo, lo, lo, lo, lo, hi, hi, hi, hi, hi, hi, hi, hi);
 }
 
-void gk_vecdot_iq2_xs_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+AI void iq2_xs_body(int64_t n, float *s, const void *vx, const void *vy, const int fast) {
     pthread_once(&signs_pm1_once, signs_pm1_init);
     const gk_block_iq2_xs *x = vx;
     const gk_block_q8_K *y = vy;
@@ -104,7 +114,7 @@ void gk_vecdot_iq2_xs_q8_K_avx2(int64_t n, float *s, const void *vx, const void 
         uint64_t sc64;
         memcpy(&sc64, x[i].scales, 8);
         /* the 16 madd weights (words 0..7 | 8..15), each half in both lanes: one pshufb per group */
-        const __m256i ls16 = odd_nibbles16(sc64);
+        const __m256i ls16 = odd_nibbles16(sc64, fast);
         const __m256i lsh[2] = {_mm256_permute4x64_epi64(ls16, 0x44), _mm256_permute4x64_epi64(ls16, 0xEE)};
         __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
@@ -153,7 +163,7 @@ void gk_vecdot_iq3_xxs_q8_K_avx2(int64_t n, float *s, const void *vx, const void
     *s = 0.25f * gk_vd_hsum_ps(acc);
 }
 
-void gk_vecdot_iq3_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+AI void iq3_s_body(int64_t n, float *s, const void *vx, const void *vy, const int fast) {
     const gk_block_iq3_s *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
@@ -170,8 +180,10 @@ void gk_vecdot_iq3_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
         for (int ib = 0; ib < 8; ++ib) {
             const uint32_t h = x[i].qh[ib];
             /* index j: qs[8 ib + j] | ((h >> j) & 1) << 8, as two sets of four 16-bit fields */
-            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 8 * ib), 0x00ff00ff00ff00ffULL) | _pdep_u64(h, 0x0100010001000100ULL);
-            const uint64_t b = _pdep_u64(gk_vd_load32(x[i].qs + 8 * ib + 4), 0x00ff00ff00ff00ffULL) | _pdep_u64(h >> 4, 0x0100010001000100ULL);
+            const uint64_t a = gk_vd_spread4(gk_vd_load32(x[i].qs + 8 * ib), 0x00ff00ff00ff00ffULL, 8, 0, fast) |
+                               gk_vd_spread4(h, 0x0100010001000100ULL, 1, 8, fast);
+            const uint64_t b = gk_vd_spread4(gk_vd_load32(x[i].qs + 8 * ib + 4), 0x00ff00ff00ff00ffULL, 8, 0, fast) |
+                               gk_vd_spread4(h >> 4, 0x0100010001000100ULL, 1, 8, fast);
             const __m256i grid = _mm256_setr_epi32(
                 (int)gk_iq3s_grid[a & 0xffff], (int)gk_iq3s_grid[(a >> 16) & 0xffff], (int)gk_iq3s_grid[(a >> 32) & 0xffff],
                 (int)gk_iq3s_grid[a >> 48], (int)gk_iq3s_grid[b & 0xffff], (int)gk_iq3s_grid[(b >> 16) & 0xffff],
@@ -206,7 +218,7 @@ static void iq1_tables_init(void) {
         for (int l = 0; l < 4; ++l) iq1m_delta1[m][l] = (m >> l) & 1 ? 0 : 0x0202020202020202ULL;
 }
 
-void gk_vecdot_iq1_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+AI void iq1_s_body(int64_t n, float *s, const void *vx, const void *vy, const int fast) {
     pthread_once(&iq1_tables_once, iq1_tables_init);
     const gk_block_iq1_s *x = vx;
     const gk_block_q8_K *y = vy;
@@ -224,7 +236,8 @@ void gk_vecdot_iq1_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
         for (int ib = 0; ib < 8; ++ib) {
             const uint32_t h = x[i].qh[ib];
             /* index l: qs[4 ib + l] | ((h >> 3l) & 7) << 8, four 16-bit fields built with pdep */
-            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) | _pdep_u64(h, 0x0700070007000700ULL);
+            const uint64_t a = gk_vd_spread4(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL, 8, 0, fast) |
+                               gk_vd_spread4(h, 0x0700070007000700ULL, 3, 8, fast);
             const __m256i grid8 = gk_vd_set4(iq1_grid_x8[a & 0xffff], iq1_grid_x8[(a >> 16) & 0xffff],
                                              iq1_grid_x8[(a >> 32) & 0xffff], iq1_grid_x8[a >> 48]);
             const __m256i dot = _mm256_maddubs_epi16(grid8,
@@ -245,7 +258,7 @@ void gk_vecdot_iq1_s_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
 /* IQ1_M: grid values g in {-1, 0, 1} plus a delta of +-1/8 per 8 weights, a scale per 16 weights.
  * w = 8 * (g + 1) + (delta + 1) is an unsigned byte and 8 * g + delta = w - 9, so the block's dot times 8
  * is sum(ls * w * q8) - 9 * sum(ls * bsum) over the 16-weight halves. */
-void gk_vecdot_iq1_m_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
+AI void iq1_m_body(int64_t n, float *s, const void *vx, const void *vy, const int fast) {
     pthread_once(&iq1_tables_once, iq1_tables_init);
     const gk_block_iq1_m *x = vx;
     const gk_block_q8_K *y = vy;
@@ -259,22 +272,26 @@ void gk_vecdot_iq1_m_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
         uint64_t sc64;
         memcpy(&sc64, x[i].scales, 8);
         /* the 16 3-bit half-group scales in order (bits 3h..3h+2), then as 16 words 2 * f + 1 */
-        const uint64_t f = _pext_u64(sc64, 0x0FFF0FFF0FFF0FFFULL);
+        /* (without pext: the four scales of each 16-bit word are its low 12 bits) */
+        const uint64_t f = fast ? _pext_u64(sc64, 0x0FFF0FFF0FFF0FFFULL) : 0;
+        const uint64_t m3 = 0x0007000700070007ULL;
+#define SC4(k) (fast ? gk_vd_spread4(f >> 12 * (k), m3, 3, 0, 1) : gk_vd_spread4((sc64 >> 16 * (k)) & 0xfff, m3, 3, 0, 0))
         const __m256i ls16 = _mm256_or_si256(_mm256_slli_epi16(_mm256_setr_epi64x(
-            (long long)_pdep_u64(f, 0x0007000700070007ULL), (long long)_pdep_u64(f >> 12, 0x0007000700070007ULL),
-            (long long)_pdep_u64(f >> 24, 0x0007000700070007ULL), (long long)_pdep_u64(f >> 36, 0x0007000700070007ULL)), 1), _mm256_set1_epi16(1));
+            (long long)SC4(0), (long long)SC4(1), (long long)SC4(2), (long long)SC4(3)), 1), _mm256_set1_epi16(1));
+#undef SC4
         __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
             uint32_t h;
             memcpy(&h, x[i].qh + 2 * ib, 2);
             h &= 0xffff;
             /* index l: qs[4 ib + l] | (nibble l of qh & 7) << 8, four 16-bit fields built with pdep */
-            const uint64_t a = _pdep_u64(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL) |
-                               (_pdep_u64(h, 0x0F000F000F000F00ULL) & 0x0700070007000700ULL);
+            const uint64_t a = gk_vd_spread4(gk_vd_load32(x[i].qs + 4 * ib), 0x00ff00ff00ff00ffULL, 8, 0, fast) |
+                               (gk_vd_spread4(h, 0x0F000F000F000F00ULL, 4, 8, fast) & 0x0700070007000700ULL);
             const __m256i grid8 = gk_vd_set4(iq1_grid_x8[a & 0xffff], iq1_grid_x8[(a >> 16) & 0xffff],
                                              iq1_grid_x8[(a >> 32) & 0xffff], iq1_grid_x8[a >> 48]);
             /* delta + 1 per 8 weights, from the delta bits (bit 3 of each nibble) */
-            const __m256i dp1 = _mm256_load_si256((const __m256i *)iq1m_delta1[_pext_u32(h, 0x8888)]);
+            const uint32_t dbits = fast ? _pext_u32(h, 0x8888) : ((h >> 3) & 1) | ((h >> 6) & 2) | ((h >> 9) & 4) | ((h >> 12) & 8);
+            const __m256i dp1 = _mm256_load_si256((const __m256i *)iq1m_delta1[dbits]);
             const __m256i w = _mm256_add_epi8(grid8, dp1);
             const __m256i dot = _mm256_maddubs_epi16(w, _mm256_loadu_si256((const __m256i *)(q8 + 32 * ib)));
             const __m256i sc = _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(ls16, _mm256_set1_epi32(ib)), pick);
@@ -283,8 +300,17 @@ void gk_vecdot_iq1_m_q8_K_avx2(int64_t n, float *s, const void *vx, const void *
         /* minus 9 * sum(ls * bsum) over the 16 halves */
         const __m256i bs = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y[i].bsums), ls16);
         sumi = _mm256_sub_epi32(sumi, _mm256_add_epi32(bs, _mm256_slli_epi32(bs, 3)));
-        const float d = gk_vd_half((uint16_t)_pext_u64(sc64, 0xF000F000F000F000ULL)) * y[i].d;
+        /* d: the top nibbles of the four scale words */
+        const uint16_t dh = fast ? (uint16_t)_pext_u64(sc64, 0xF000F000F000F000ULL)
+                                 : (uint16_t)(((sc64 >> 12) & 0xF) | ((sc64 >> 24) & 0xF0) | ((sc64 >> 36) & 0xF00) | ((sc64 >> 48) & 0xF000));
+        const float d = gk_vd_half(dh) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
     *s = 0.125f * gk_vd_hsum_ps(acc);
 }
+
+PDEP_DISPATCH(gk_vecdot_iq2_s_q8_K_avx2, iq2_s_body)
+PDEP_DISPATCH(gk_vecdot_iq2_xs_q8_K_avx2, iq2_xs_body)
+PDEP_DISPATCH(gk_vecdot_iq3_s_q8_K_avx2, iq3_s_body)
+PDEP_DISPATCH(gk_vecdot_iq1_s_q8_K_avx2, iq1_s_body)
+PDEP_DISPATCH(gk_vecdot_iq1_m_q8_K_avx2, iq1_m_body)

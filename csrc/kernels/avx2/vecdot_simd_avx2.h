@@ -16,6 +16,18 @@ static inline float gk_vd_hsum_ps(__m256 v) {
 
 static inline uint32_t gk_vd_load32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 
+/* pdep(h, mask) where mask is four `bits`-wide fields, one at bit `at` of each 16-bit lane. fast = 0 does
+ * it with shifts: pdep/pext are microcoded on AMD Zen 1 and 2, AVX2-only CPUs whose tier this is
+ * (GK_CPU_SLOW_PDEP). On CPUs with a one-cycle pdep the shifts were 2x slower in the IQ kernels, so
+ * the kernels take both forms (a constant `fast` after inlining) and pick at run time. */
+static inline __attribute__((always_inline)) uint64_t gk_vd_spread4(uint64_t h, uint64_t mask, int bits, int at,
+                                                                    int fast) {
+    if (fast) return _pdep_u64(h, mask);
+    const uint64_t m = (1ull << bits) - 1;
+    return ((h & m) << at) | (((h >> bits) & m) << (16 + at)) | (((h >> 2 * bits) & m) << (32 + at)) |
+           (((h >> 3 * bits) & m) << (48 + at));
+}
+
 /* Four 64-bit table entries as one vector (entry a in the low lane). */
 static inline __m256i gk_vd_set4(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
     return _mm256_set_epi64x((long long)d, (long long)c, (long long)b, (long long)a);
