@@ -15,9 +15,15 @@
 #define AI static inline __attribute__((always_inline))
 /* the exported kernel: the body with pdep, or without it where pdep is microcoded (gk_vd_spread4) */
 #define PDEP_DISPATCH(NAME, BODY)                                                                    \
+    __attribute__((noinline)) static void BODY##_pdep(int64_t n, float *s, const void *vx, const void *vy) { \
+        BODY(n, s, vx, vy, 1);                                                                       \
+    }                                                                                                \
+    __attribute__((noinline)) static void BODY##_shifts(int64_t n, float *s, const void *vx, const void *vy) { \
+        BODY(n, s, vx, vy, 0);                                                                       \
+    }                                                                                                \
     void NAME(int64_t n, float *s, const void *vx, const void *vy) {                                 \
-        if (gk_cpu_features() & GK_CPU_SLOW_PDEP) BODY(n, s, vx, vy, 0);                            \
-        else BODY(n, s, vx, vy, 1);                                                                  \
+        if (gk_cpu_features() & GK_CPU_SLOW_PDEP) BODY##_shifts(n, s, vx, vy);                      \
+        else BODY##_pdep(n, s, vx, vy);                                                              \
     }
 
 void gk_vecdot_iq2_xxs_q8_K_avx2(int64_t n, float *s, const void *vx, const void *vy) {
