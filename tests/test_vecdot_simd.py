@@ -171,7 +171,8 @@ PDEP_TYPES = ["IQ2_XS", "IQ2_S", "IQ3_S", "IQ1_S", "IQ1_M"]
 def test_avx2_without_pdep_gives_the_same_results():
     """The avx2 IQ kernels build grid indices with pdep/pext, microcoded on AMD Zen 1/2; there
     (GK_CPU_SLOW_PDEP, forced here by GGUFKIT_SLOW_PDEP=1 in a fresh process) they take a shift-based
-    form. It must give exactly the bytes of the pdep form, on ggml's golden rows."""
+    form. It must give exactly the bytes of the pdep form on ggml's golden rows (vec_dot), and ggml's
+    own bytes (the IQ1 quantizers)."""
     import json
     import os
     import subprocess
@@ -189,6 +190,10 @@ def test_avx2_without_pdep_gives_the_same_results():
         "    x = np.random.default_rng(7).standard_normal((3, k)).astype(np.float32)\n"
         "    y = ggufkit.matmul(x, q.reshape(q.shape[0], -1), type=name, shape=(q.shape[0], k), _isa='avx2')\n"
         "    out[name] = y.view(np.uint32).tolist()\n"
+        "for name in ('IQ1_S', 'IQ1_M'):  # the avx2 IQ1 quantizers' split search uses pdep too\n"
+        "    g = load_golden(name.lower())\n"
+        "    got = ggufkit._testing.kernels('avx2').quantize(g['src'], name, imatrix=g['imatrix'])\n"
+        "    out['quant ' + name] = bool((got == g['quant_imatrix']).all())\n"
         "print(json.dumps(out))\n")
     env = dict(os.environ, GGUFKIT_SLOW_PDEP="1")
     tests_dir = os.path.dirname(os.path.abspath(__file__))
@@ -203,3 +208,4 @@ def test_avx2_without_pdep_gives_the_same_results():
         from ggufkit import matmul
         fast = matmul(x, q.reshape(q.shape[0], -1), type=name, shape=(q.shape[0], k), _isa="avx2")
         assert fast.view(np.uint32).tolist() == slow[name], name
+    assert slow["quant IQ1_S"] and slow["quant IQ1_M"], "pdep-free IQ1 quantizer differs from ggml's bytes"

@@ -16,6 +16,7 @@
  * scalar order (all of them if the best ever falls below that start by rounding).
  * IQ1 sort: ranks from vector compares (count of smaller values; ties then ordered by position), i.e. the
  * stable order of the scalar sort without its unpredictable branches. */
+#include "ggufkit/gk_cpu.h"
 #include <immintrin.h>
 #include <math.h>
 #include <string.h>
@@ -285,10 +286,37 @@ static inline __m256 lanes_below(int nl) {
     return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(nl), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
 }
 
+/* Bits 0..15 of x to the even bits, and bits 0..7 of x to every fourth bit: pdep with masks 0x55555555
+ * and 0x11111111 done with shifts, for CPUs whose pdep is microcoded (GK_CPU_SLOW_PDEP: AMD before
+ * Zen 3). Elsewhere pdep is kept: the shifts made the IQ1 quantizers 15-20% slower on Zen 4. */
+static inline uint32_t spread_stride2(uint32_t x) {
+    x &= 0xFFFFu;
+    x = (x | (x << 8)) & 0x00FF00FFu;
+    x = (x | (x << 4)) & 0x0F0F0F0Fu;
+    x = (x | (x << 2)) & 0x33333333u;
+    return (x | (x << 1)) & 0x55555555u;
+}
+static inline uint32_t spread_stride4(uint32_t x) {
+    x &= 0xFFu;
+    x = (x | (x << 12)) & 0x000F000Fu;
+    x = (x | (x << 6)) & 0x03030303u;
+    return (x | (x << 3)) & 0x11111111u;
+}
+static int pdep_is_slow(void) {
+    static volatile int slow = -1; /* a race only asks twice */
+    if (slow < 0) slow = (gk_cpu_features() & GK_CPU_SLOW_PDEP) != 0;
+    return slow;
+}
+
 /* Bit nk*l + k from bit l of m[k] (scan order within a chunk). */
 static inline uint32_t interleave_masks(const int *m, int nk) {
-    if (nk == 2) return _pdep_u32((uint32_t)m[0], 0x55555555u) | _pdep_u32((uint32_t)m[1], 0xaaaaaaaau);
     uint32_t b = 0;
+    if (pdep_is_slow()) {
+        if (nk == 2) return spread_stride2((uint32_t)m[0]) | (spread_stride2((uint32_t)m[1]) << 1);
+        for (int k = 0; k < nk; ++k) b |= spread_stride4((uint32_t)m[k]) << k;
+        return b;
+    }
+    if (nk == 2) return _pdep_u32((uint32_t)m[0], 0x55555555u) | _pdep_u32((uint32_t)m[1], 0xaaaaaaaau);
     for (int k = 0; k < nk; ++k) b |= _pdep_u32((uint32_t)m[k], 0x11111111u << k);
     return b;
 }
