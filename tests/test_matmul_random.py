@@ -154,11 +154,12 @@ def test_gemm_extreme_codes(name, tier):
     saturate in any kernel (the gemm and the m = 1 path agree with float64)."""
     k, n = 512, 40
     w, wd = _extreme_weight(name, n, k)
-    signs = np.ones((8, k), np.float32)
+    # 16 rows: more than any type's small-m crossover (up to 12 on AVX2), so `y` takes the packed gemm
+    signs = np.ones((16, k), np.float32)
     signs[1] = -1
     signs[2, ::2] = -1
     signs[3, 1::2] = -1
-    signs[4:] = np.random.default_rng(3).choice([-1.0, 1.0], size=(4, k))
+    signs[4:] = np.random.default_rng(3).choice([-1.0, 1.0], size=(12, k))
     y = ggufkit.matmul(signs, w, type=name, shape=(n, k), _isa=tier)
     y1 = np.stack([ggufkit.matmul(s, w, type=name, shape=(n, k), _isa=tier) for s in signs])
     vdt = GGMLType[name].vec_dot_type  # +-1 activations quantize to +-127 and one scale per block
