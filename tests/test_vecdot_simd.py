@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import TIERS, load_golden
-from ggufkit import GGMLType, _core, _testing
+from ggufkit import GGMLType, _core, _testing, matmul
 from ggufkit._matmul import quantize_activations
 from matmul_helpers import act_dequant
 
@@ -205,7 +205,6 @@ def test_avx2_without_pdep_gives_the_same_results():
         q = z["quant"] if "quant" in z else z["quant_imatrix"]
         k = z["dequant"].shape[1]
         x = np.random.default_rng(7).standard_normal((3, k)).astype(np.float32)  # m < 4: the m = 1 kernels
-        from ggufkit import matmul
         fast = matmul(x, q.reshape(q.shape[0], -1), type=name, shape=(q.shape[0], k), _isa="avx2")
         assert fast.view(np.uint32).tolist() == slow[name], name
     assert slow["quant IQ1_S"] and slow["quant IQ1_M"], "pdep-free IQ1 quantizer differs from ggml's bytes"
