@@ -57,4 +57,20 @@ GK_BLOCK(gk_block_iq3_s, 110); GK_BLOCK(gk_block_iq1_s, 50);
 GK_BLOCK(gk_block_iq1_m, 56);  GK_BLOCK(gk_block_iq4_nl, 18);
 GK_BLOCK(gk_block_iq4_xs, 136);
 
+/* ggufkit's repacked layouts (not GGUF types): made once from a weight's blocks by gk_repack
+ * (ref/repack_iq.c) so that m = 1 products need no grid lookups. 256 weights per block. */
+typedef struct {
+    uint8_t q2[64];    /* weight 64c + j: bits 2c..2c+1 of byte j = u = g + 1 in {0, 1, 2} */
+    uint8_t delta[4];  /* bit e % 8 of byte e / 8 set: 8-weight group e has delta -1/8 (clear: +1/8) */
+    uint8_t scales[8]; /* IQ1_M's field: uint16 word w holds the 3-bit scale of 16-weight group 4w + i at
+                          bit 3i, and nibble w of the fp16 d at bits 12..15 */
+} gk_block_iq1_rp;     /* from IQ1_S and IQ1_M: weight = d * (2 ls + 1) * (g + delta) */
+typedef struct {
+    uint8_t q2[64];    /* weight 64c + j: bits 2c..2c+1 of byte j = magnitude code 0, 1, 2 (8, 25, 43) */
+    uint8_t signs[32]; /* bit j % 8 of byte j / 8 set: weight j is negative */
+    uint8_t scales[8]; /* 4-bit scale s of 16-weight group h: nibble h % 2 of byte h / 2, low first */
+    gk_half d;
+} gk_block_iq2_rp;     /* from IQ2_XXS, IQ2_XS and IQ2_S: weight = d * (2 s + 1) / 8 * magnitude * sign */
+GK_BLOCK(gk_block_iq1_rp, 76); GK_BLOCK(gk_block_iq2_rp, 106);
+
 #endif

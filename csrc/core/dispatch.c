@@ -70,6 +70,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
             if (gk_quant_table_##isa[t]) { s->quant[t] = gk_quant_table_##isa[t]; s->served_by[GK_OP_QUANT][t] = isa_id; }         \
             if (gk_vecdot_table_##isa[t]) { s->vecdot[t] = gk_vecdot_table_##isa[t]; s->served_by[GK_OP_VECDOT][t] = isa_id; }     \
             if (gk_gemm_table_##isa[t]) { s->gemm[t] = gk_gemm_table_##isa[t]; s->served_by[GK_OP_GEMM][t] = isa_id; }             \
+            if (gk_vecdot_rp_table_##isa[t]) { s->vecdot_rp[t] = gk_vecdot_rp_table_##isa[t]; s->served_by[GK_OP_VECDOT_RP][t] = isa_id; } \
         }                                                                                     \
     } while (0)
 

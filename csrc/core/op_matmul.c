@@ -12,6 +12,7 @@
 #include "ggufkit/gk_kernels.h"
 #include "ggufkit/gk_op_matmul.h"
 #include "ggufkit/gk_parallel.h"
+#include "ggufkit/gk_repack.h"
 #include "ggufkit/gk_types.h"
 
 #define W_TILE 4
@@ -75,6 +76,7 @@ int gk_matmul_quantize_activations(int isa, int act_type, const float *x, int64_
 /* ---- products ---- */
 typedef struct {
     const gk_kernel_set *ks;
+    gk_vecdot_fn dot; /* the tiled loop's kernel: vec_dot, or vec_dot of repacked rows */
     int type;
     const char *w;
     size_t w_stride;
@@ -91,7 +93,7 @@ typedef struct {
 
 /* Tiled vec_dot: a W_TILE x X_TILE block of outputs at a time. */
 static void mm_tiled(const mm_job *J, int64_t j0, int64_t j1) {
-    gk_vecdot_fn dot = J->ks->vecdot[J->type];
+    gk_vecdot_fn dot = J->dot;
     for (int64_t jt = j0; jt < j1; jt += W_TILE) {
         const int64_t je = jt + W_TILE < j1 ? jt + W_TILE : j1;
         for (int64_t it = 0; it < J->m; it += X_TILE) {
@@ -145,6 +147,9 @@ static void mm_float_chunk(void *vctx, int64_t j0, int64_t j1) {
     free(buf);
 }
 
+static int quantized_products(mm_job *J, int act, const float *x, int64_t x_stride, int64_t n, int64_t k,
+                              int64_t min_rows, int nthreads, void (*chunk)(void *, int64_t, int64_t));
+
 int gk_matmul(int isa, int type, const void *w, size_t w_stride, int64_t n, int64_t k,
               const float *x, int64_t x_stride, int64_t m, float *y, int64_t y_stride,
               int float_activations, int nthreads) {
@@ -160,7 +165,7 @@ int gk_matmul(int isa, int type, const void *w, size_t w_stride, int64_t n, int6
         return GK_MATMUL_OK;
     }
 
-    mm_job J = {.ks = ks, .type = type, .w = w, .w_stride = w_stride, .k = k, .m = m, .y = y,
+    mm_job J = {.ks = ks, .dot = ks->vecdot[type], .type = type, .w = w, .w_stride = w_stride, .k = k, .m = m, .y = y,
                 .y_stride = y_stride, .x = x, .x_stride = x_stride};
     /* a few weight rows per chunk at least, so chunks amortize their start-up */
     const int64_t row_bytes = gk_row_size(type, k);
@@ -177,21 +182,52 @@ int gk_matmul(int isa, int type, const void *w, size_t w_stride, int64_t n, int6
     }
 
     if (!ks->vecdot[type]) return GK_MATMUL_ENOKERNEL;
-    const int act = t->vec_dot_type;
+    return quantized_products(&J, t->vec_dot_type, x, x_stride, n, k, min_rows, nthreads, mm_chunk);
+}
+
+/* Repacked rows (gk_repack.h): the tiled loop over the tier's vec_dot of repacked rows. */
+static void mm_repacked_chunk(void *vctx, int64_t j0, int64_t j1) { mm_tiled(vctx, j0, j1); }
+
+int gk_matmul_repacked(int isa, int type, const void *wr, size_t wr_stride, int64_t n, int64_t k,
+                       const float *x, int64_t x_stride, int64_t m, float *y, int64_t y_stride, int nthreads) {
+    const gk_kernel_set *ks = gk_kernels(isa);
+    if (!ks) return GK_MATMUL_ENOTIER;
+    const gk_type_info *t = gk_type_get(type);
+    if (!t || t->vec_dot_type < 0) return GK_MATMUL_EBADTYPE;
+    if (gk_repack_row_size(type, k) < 0) return GK_MATMUL_EBADK;
+    if (!ks->vecdot_rp[type]) return GK_MATMUL_ENOKERNEL;
+    if (n <= 0 || m <= 0) return GK_MATMUL_OK;
+    if (k == 0) {
+        for (int64_t i = 0; i < m; i++) memset(y + i * y_stride, 0, sizeof(float) * (size_t)n);
+        return GK_MATMUL_OK;
+    }
+    mm_job J = {.ks = ks, .dot = ks->vecdot_rp[type], .type = type, .w = wr, .w_stride = wr_stride, .k = k, .m = m,
+                .y = y, .y_stride = y_stride};
+    const int64_t row_bytes = gk_repack_row_size(type, k);
+    int64_t min_rows = 65536 / (row_bytes > 0 ? row_bytes : 1);
+    if (min_rows < W_TILE) min_rows = W_TILE;
+    return quantized_products(&J, t->vec_dot_type, x, x_stride, n, k, min_rows, nthreads, mm_repacked_chunk);
+}
+
+/* Quantizes x to the activation type act, then runs chunk over the rows of w on the threads. */
+static int quantized_products(mm_job *J, int act, const float *x, int64_t x_stride, int64_t n, int64_t k,
+                              int64_t min_rows, int nthreads, void (*chunk)(void *, int64_t, int64_t)) {
+    const gk_kernel_set *ks = J->ks;
+    const int64_t m = J->m;
     void *abuf = NULL;
     if (act == GK_TYPE_F32) {
-        J.a = (const char *)x;
-        J.a_stride = (size_t)x_stride * sizeof(float);
+        J->a = (const char *)x;
+        J->a_stride = (size_t)x_stride * sizeof(float);
     } else {
         const size_t a_row = (size_t)gk_row_size(act, k);
         abuf = malloc(a_row * (size_t)m);
         if (!abuf) return GK_MATMUL_ENOMEM;
         int rc = quantize_rows(ks, act, x, x_stride, m, k, abuf, nthreads);
         if (rc) { free(abuf); return rc; }
-        J.a = abuf;
-        J.a_stride = a_row;
+        J->a = abuf;
+        J->a_stride = a_row;
     }
-    gk_parallel_for(n, min_rows, nthreads, mm_chunk, &J);
+    gk_parallel_for(n, min_rows, nthreads, chunk, J);
     free(abuf);
     return GK_MATMUL_OK;
 }

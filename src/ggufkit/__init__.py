@@ -9,13 +9,13 @@ from ._cpu import cpu_info, _warn_about_ceiling
 from ._file import GGUFFile, Tensor, open
 from ._dequantize import dequantize
 from ._quantize import quantize
-from ._matmul import matmul
+from ._matmul import matmul, repack, Repacked
 
 __version__ = "0.1.0"
 
 __all__ = [
     "GGUFError", "GGMLType", "GGUFValueType", "GGUFFile", "Tensor",
-    "open", "dequantize", "quantize", "matmul", "cpu_info", "__version__",
+    "open", "dequantize", "quantize", "matmul", "repack", "Repacked", "cpu_info", "__version__",
 ]
 
 _warn_about_ceiling()

@@ -22,6 +22,7 @@ cdef extern from "ggufkit/gk_kernels.h" nogil:
     enum: GK_OP_QUANT
     enum: GK_OP_VECDOT
     enum: GK_OP_GEMM
+    enum: GK_OP_VECDOT_RP
     ctypedef void (*gk_dequant_fn)(const void *x, float *y, int64_t n)
     ctypedef size_t (*gk_quant_fn)(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix)
     ctypedef void (*gk_vecdot_fn)(int64_t n, float *s, const void *x, const void *y)
@@ -32,6 +33,7 @@ cdef extern from "ggufkit/gk_kernels.h" nogil:
         gk_quant_fn quant[GK_TYPE_COUNT]
         gk_vecdot_fn vecdot[GK_TYPE_COUNT]
         gk_gemm_fn gemm[GK_TYPE_COUNT]
+        gk_vecdot_fn vecdot_rp[GK_TYPE_COUNT]
         int8_t served_by[GK_OP_COUNT][GK_TYPE_COUNT]
         int isa
     const char *gk_isa_name(int isa)

@@ -56,7 +56,7 @@ def cpu_info_raw():
     runnable = [gk_isa_name(i).decode() for i in range(GK_ISA_COUNT) if gk_isa_runnable(i)]
     cdef int req = gk_isa_ceiling_requested()
     cdef const gk_kernel_set *ks = gk_kernels(-1)
-    ops = ("dequantize", "quantize", "vec_dot", "gemm")
+    ops = ("dequantize", "quantize", "vec_dot", "gemm", "vec_dot_repacked")
     served = {}
     for t in range(GK_TYPE_COUNT):
         if gk_type_get(t) == NULL:
@@ -79,7 +79,7 @@ def tier_kernels(isa):
     """For tests: {type name: {op: tier serving it}} for one runnable tier."""
     cdef const gk_kernel_set *ks = kernel_set(isa)
     cdef int t, op
-    ops = ("dequantize", "quantize", "vec_dot", "gemm")
+    ops = ("dequantize", "quantize", "vec_dot", "gemm", "vec_dot_repacked")
     out = {}
     for t in range(GK_TYPE_COUNT):
         if gk_type_get(t) == NULL:

@@ -91,17 +91,84 @@ def _weight(w, type, shape):
     return raw.reshape(n, row_bytes), info
 
 
+# Up to this many rows of x, matmul on Repacked weights runs the repacked kernels (one pass over the
+# weights per row); above it, the source blocks' tiled gemm, which loads each weight block once for many
+# rows. Measured on Zen 4 (benchmarks/table_matmul.py): see README, "Repacked weights".
+REPACKED_MAX_M = 8
+
+
+class Repacked:
+    """Weights repacked once by :func:`repack` for fast matrix-vector products; pass it to :func:`matmul`
+    as ``w``.
+
+    ``data`` holds ggufkit's own row layout (uint8 ``(n, row_bytes)``, in memory, not a GGUF type);
+    ``source`` the original blocks (kept by reference, not copied), which matmul uses for many-row x and
+    for ``activations="float"``. For a type without a repacked layout ``data`` is None and matmul uses
+    ``source``: an engine may repack every weight alike.
+    """
+
+    __slots__ = ("type", "shape", "data", "source")
+
+    def __init__(self, type, shape, data, source):
+        self.type, self.shape, self.data, self.source = type, shape, data, source
+
+    @property
+    def repacked(self) -> bool:
+        """True if the type has a repacked layout (else ``data`` is None)."""
+        return self.data is not None
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the repacked rows (0 when there are none); ``source`` is not counted."""
+        return 0 if self.data is None else int(self.data.nbytes)
+
+    def __repr__(self) -> str:
+        what = f"{self.nbytes} bytes repacked" if self.repacked else "no repacked layout"
+        return f"Repacked({self.type.name}, shape={self.shape}, {what})"
+
+
+def repack(w, *, type=None, shape=None, threads=None) -> Repacked:
+    """Repack quantized weights once for fast matrix-vector products (m = 1, decoding).
+
+    The grid-coded types IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS and IQ2_S store one codebook index per 8 weights;
+    their m = 1 speed is bound by looking the codebook up. ``repack`` expands the indices once into plain
+    2-bit codes (IQ1: 76 bytes per 256 weights instead of 50/56; IQ2: 106 instead of 66/74/82), and
+    ``matmul(x, repacked)`` then gives the same products (the same integer sums per block) several times
+    faster. The repacked rows live in memory; the source blocks are kept by reference. Other types are
+    returned unchanged (``repacked`` is False), so an engine may call this on every weight.
+
+    w is a :class:`ggufkit.Tensor` or raw blocks with ``type=`` and ``shape=(n, k)``, as for :func:`matmul`.
+    """
+    wraw, (t, block_size, type_size, km) = _weight(w, type, shape)
+    n, k = wraw.shape[0], wraw.shape[1] // type_size * block_size
+    row = _core.repack_row_size(int(t), k)
+    if row < 0:
+        return Repacked(t, (n, k), None, wraw)
+    data = np.empty((n, row), dtype=np.uint8)
+    if not wraw.flags.c_contiguous:
+        wraw = np.ascontiguousarray(wraw)
+    _core.repack_raw(wraw, int(t), k, data, threads)
+    return Repacked(t, (n, k), data, wraw)
+
+
 def matmul(x, w, *, type=None, shape=None, activations="quantized", threads=None, out=None, _isa=None):
     """``x @ dequantize(w).T``: x float32 ``(m, k)`` or ``(k,)``; w ``(n, k)`` quantized weights.
 
-    w is a :class:`ggufkit.Tensor` or raw blocks (uint8 ``(n, row_bytes)`` or any buffer) with ``type=``
-    and ``shape=(n, k)``. With ``activations="quantized"`` (ggml's way) each row of x is quantized once
+    w is a :class:`ggufkit.Tensor`, raw blocks (uint8 ``(n, row_bytes)`` or any buffer) with ``type=``
+    and ``shape=(n, k)``, or weights prepared by :func:`repack` (faster for a few rows of x). With ``activations="quantized"`` (ggml's way) each row of x is quantized once
     to the type's ``vec_dot_type`` and dot products run on integers per block; ``"float"`` keeps x in
     float32 and dequantizes weight rows on the fly. Returns float32 ``(m, n)`` (``(n,)`` for 1-D x);
     the result does not depend on ``threads``.
     """
     if activations not in _ACTIVATIONS:
         raise ValueError(f"activations must be one of {_ACTIVATIONS}, got {activations!r}")
+    rp = None
+    if isinstance(w, Repacked):
+        if type is not None and GGMLType.coerce(type) != w.type:
+            raise ValueError(f"type={GGMLType.coerce(type).name} disagrees with the repacked weight's type {w.type.name}")
+        if shape is not None and tuple(int(d) for d in shape) != w.shape:
+            raise ValueError(f"shape={tuple(shape)} disagrees with the repacked weight's shape {w.shape}")
+        rp, type, shape, w = w, w.type, w.shape, w.source
     wraw, (t, block_size, type_size, km) = _weight(w, type, shape)
     n, k = wraw.shape[0], wraw.shape[1] // type_size * block_size
     xa = np.asarray(x)
@@ -133,7 +200,10 @@ def matmul(x, w, *, type=None, shape=None, activations="quantized", threads=None
         if not out.flags.c_contiguous or not out.flags.writeable:
             raise ValueError("out must be C-contiguous and writeable")
         res = out
-    _core.matmul_raw(x2, wraw, int(t), k, res.reshape(m, n), activations == "float", threads, _isa)
+    if rp is not None and rp.data is not None and activations == "quantized" and m <= REPACKED_MAX_M:
+        _core.matmul_repacked_raw(x2, rp.data, int(t), k, res.reshape(m, n), threads, _isa)
+    else:
+        _core.matmul_raw(x2, wraw, int(t), k, res.reshape(m, n), activations == "float", threads, _isa)
     return res
 
 

@@ -1,7 +1,7 @@
 /* Kernel signatures, ISA tiers and the dispatch tables.
  *
  * Each tier folder (csrc/kernels/<isa>/) defines one const table per op family, indexed by type id,
- * in table_<op>.c: gk_<op>_table_<isa>[GK_TYPE_COUNT]. A NULL entry inherits from the tier below.
+ * in table_<op>.c: gk_<op>_table_<isa>[GK_TYPE_COUNT] (table_vecdot.c also holds gk_vecdot_rp_table_<isa>). A NULL entry inherits from the tier below.
  * dispatch.c overlays the tables once, for every tier this CPU can run. */
 #ifndef GK_KERNELS_H
 #define GK_KERNELS_H
@@ -39,7 +39,9 @@ typedef enum gk_isa {
     GK_ISA_COUNT
 } gk_isa;
 
-typedef enum gk_op { GK_OP_DEQUANT = 0, GK_OP_QUANT, GK_OP_VECDOT, GK_OP_GEMM, GK_OP_COUNT } gk_op;
+/* GK_OP_VECDOT_RP: vec_dot of a repacked row (gk_repack.h) with its type's activations, indexed by the
+ * source type (IQ1_S and IQ1_M share the IQ1 layout's kernel). */
+typedef enum gk_op { GK_OP_DEQUANT = 0, GK_OP_QUANT, GK_OP_VECDOT, GK_OP_GEMM, GK_OP_VECDOT_RP, GK_OP_COUNT } gk_op;
 
 /* The resolved kernels of one tier: its own entries over those of every tier below it. */
 typedef struct gk_kernel_set {
@@ -47,6 +49,7 @@ typedef struct gk_kernel_set {
     gk_quant_fn quant[GK_TYPE_COUNT];
     gk_vecdot_fn vecdot[GK_TYPE_COUNT];
     gk_gemm_fn gemm[GK_TYPE_COUNT];
+    gk_vecdot_fn vecdot_rp[GK_TYPE_COUNT];
     int8_t served_by[GK_OP_COUNT][GK_TYPE_COUNT]; /* tier of each entry, -1 if none */
     int isa;
 } gk_kernel_set;
@@ -67,7 +70,8 @@ int gk_isa_ceiling_requested(void);      /* tier named by GGUFKIT_ISA, -1 if uns
     extern const gk_dequant_fn gk_dequant_table_##isa[GK_TYPE_COUNT]; \
     extern const gk_quant_fn gk_quant_table_##isa[GK_TYPE_COUNT]; \
     extern const gk_vecdot_fn gk_vecdot_table_##isa[GK_TYPE_COUNT]; \
-    extern const gk_gemm_fn gk_gemm_table_##isa[GK_TYPE_COUNT];
+    extern const gk_gemm_fn gk_gemm_table_##isa[GK_TYPE_COUNT]; \
+    extern const gk_vecdot_fn gk_vecdot_rp_table_##isa[GK_TYPE_COUNT];
 GK_DECLARE_TABLES(ref)
 GK_DECLARE_TABLES(avx2)
 GK_DECLARE_TABLES(avx512)

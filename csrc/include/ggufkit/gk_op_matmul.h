@@ -25,6 +25,11 @@ int gk_matmul(int isa, int type, const void *w, size_t w_stride, int64_t n, int6
               const float *x, int64_t x_stride, int64_t m, float *y, int64_t y_stride,
               int float_activations, int nthreads);
 
+/* As gk_matmul with quantized activations, on repacked rows (gk_repack.h: wr holds n rows of
+ * gk_repack_row_size(type, k) bytes, wr_stride apart, made from weights of `type`). */
+int gk_matmul_repacked(int isa, int type, const void *wr, size_t wr_stride, int64_t n, int64_t k,
+                       const float *x, int64_t x_stride, int64_t m, float *y, int64_t y_stride, int nthreads);
+
 const char *gk_matmul_strerror(int code);
 
 /* Quantize m rows of k floats to the activation type act_type (Q8_0, Q8_1, Q8_K, F16, BF16) with a

@@ -64,3 +64,8 @@ const gk_vecdot_fn gk_vecdot_table_avx2[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ3_XXS] = gk_vecdot_iq3_xxs_q8_K_avx2,
     [GK_TYPE_IQ2_XS] = gk_vecdot_iq2_xs_q8_K_avx2,
 };
+
+/* Repacked rows (gk_repack.h), by source type. */
+const gk_vecdot_fn gk_vecdot_rp_table_avx2[GK_TYPE_COUNT] = {
+    0, /* entries below; the rest inherit */
+};

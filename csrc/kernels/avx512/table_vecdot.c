@@ -22,3 +22,8 @@ const gk_vecdot_fn gk_vecdot_table_avx512[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_avx512,
     [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_avx512,
 };
+
+/* Repacked rows (gk_repack.h), by source type. */
+const gk_vecdot_fn gk_vecdot_rp_table_avx512[GK_TYPE_COUNT] = {
+    0, /* entries below; the rest inherit */
+};

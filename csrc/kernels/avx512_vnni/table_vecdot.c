@@ -58,3 +58,8 @@ const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ1_S] = gk_vecdot_iq1_s_q8_K_avx512_vnni,
     [GK_TYPE_IQ1_M] = gk_vecdot_iq1_m_q8_K_avx512_vnni,
 };
+
+/* Repacked rows (gk_repack.h), by source type. */
+const gk_vecdot_fn gk_vecdot_rp_table_avx512_vnni[GK_TYPE_COUNT] = {
+    0, /* entries below; the rest inherit */
+};

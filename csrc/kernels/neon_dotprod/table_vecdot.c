@@ -62,3 +62,8 @@ const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
     [GK_TYPE_Q1_0] = gk_vecdot_q1_0_q8_0_neon_dotprod,
     [GK_TYPE_Q2_0] = gk_vecdot_q2_0_q8_0_neon_dotprod,
 };
+
+/* Repacked rows (gk_repack.h), by source type. */
+const gk_vecdot_fn gk_vecdot_rp_table_neon_dotprod[GK_TYPE_COUNT] = {
+    0, /* entries below; the rest inherit */
+};
