@@ -10,6 +10,8 @@ bytes with sane fp16 scales. Figures:
 - m = 1, 4096 x 14336 weights cycled, at least 256 MiB of them (far larger than L3): GB/s, next to a
   read-bandwidth baseline measured in the same run (numpy sum of a large array, and numpy float32 W @ x);
 - m = 64 and 512: GFLOP/s (2 m n k / s) next to numpy float32 matmul on the dequantized weights.
+Types with a repacked layout (``ggufkit.repack``) get a second m = 1 row, "<type> repacked", whose GB/s
+counts the weight's bytes as the file holds them, so that it compares with the plain row and with ggml.
 """
 from __future__ import annotations
 
@@ -115,7 +117,7 @@ def _read_bandwidth(nbytes=256 << 20):
 
 def run(quick: bool = False, types=None, threads=(1, 2), parts=("l3", "big", "gemm")) -> list:
     """`parts` picks the workloads: "l3" (m = 1 in L3), "big" (m = 1 larger than L3), "gemm" (m = 64, 512)."""
-    from . import matmul
+    from . import matmul, repack
     rng = np.random.default_rng(0)
     types = types or (QUICK_TYPES if quick else ALL_TYPES)
     rows = []
@@ -139,6 +141,15 @@ def run(quick: bool = False, types=None, threads=(1, 2), parts=("l3", "big", "ge
                 t = min(t, _time(lambda: matmul(x1, w, type=name, shape=(n_l3, k), threads=th), mt))
                 row.update(gbs=w.nbytes / t / 1e9, ggml_now_gbs=w.nbytes / tg / 1e9)
             rows.append(row)
+        rp = repack(w, type=name, shape=(n_l3, k))
+        if rp.repacked:
+            # GB/s of the weight's bytes as the file holds them (w.nbytes), comparable with the row above
+            for th in threads:
+                t = _time(lambda: matmul(x1, rp, threads=th), mt)
+                rows.append(dict(bench="m=1 L3", type=name + " repacked", threads=th, gbs=w.nbytes / t / 1e9,
+                                 ggml_gbs=GGML_VEC_DOT_GBS.get(name) if th == 1 else None,
+                                 ggml_now_gbs=rows[-len(threads)]["ggml_now_gbs"]
+                                 if th == 1 and "ggml_now_gbs" in rows[-len(threads)] else None))
     if "big" in parts:
         rows += _run_big(quick, types, threads, x1, rng, mt)
     if "gemm" in parts:
@@ -148,7 +159,7 @@ def run(quick: bool = False, types=None, threads=(1, 2), parts=("l3", "big", "ge
 
 def _run_big(quick, types, threads, x1, rng, mt):
     """m = 1 on weights larger than L3: 4096 x 14336 matrices (quick: 4096 x 8192) cycled, 256 MiB at least."""
-    from . import matmul
+    from . import matmul, repack
     rows, k = [], x1.shape[0]
     big_n, n_mats = (8192, 2) if quick else (14336, 3)
     # read-bandwidth reference: numpy's one-thread sum and BLAS's (multi-threaded) float32 W @ x over a
@@ -179,6 +190,22 @@ def _run_big(quick, types, threads, x1, rng, mt):
             # numpy streams 4 bytes per weight: its time for the same logical matrix is wf.nbytes/numpy_now
             rows.append(dict(bench="m=1 >L3", type=name, threads=th, gbs=ws[0].nbytes / t / 1e9,
                              read_bw=max(sum_bw, numpy_now), numpy_speedup=(wf.nbytes / (numpy_now * 1e9)) / t))
+        rps = [repack(w, type=name, shape=(big_n, k)) for w in ws]
+        if rps[0].repacked:
+            numpy_now = gemv_bw()
+            for th in threads:
+                state = {"i": 0}
+
+                def step_rp():
+                    r = rps[state["i"] % count]
+                    state["i"] += 1
+                    matmul(x1, r, threads=th)
+                t = _time(step_rp, mt, min_reps=count * 2)
+                # GB/s of the file's bytes; the share of the read bandwidth counts the bytes really read
+                rows.append(dict(bench="m=1 >L3", type=name + " repacked", threads=th, gbs=ws[0].nbytes / t / 1e9,
+                                 read_bw=max(sum_bw, numpy_now), read_factor=rps[0].nbytes / ws[0].nbytes,
+                                 numpy_speedup=(wf.nbytes / (numpy_now * 1e9)) / t))
+        del rps
     return rows
 
 
@@ -213,7 +240,10 @@ def format_table(rows) -> str:
         if r.get("ggml_now_gbs"):
             note += f"; same run {r['ggml_now_gbs']:.1f} GB/s -> x{r['gbs'] / r['ggml_now_gbs']:.2f}"
         if r.get("read_bw"):
-            note = f"{100 * r['gbs'] / r['read_bw']:.0f}% of read bw ({r['read_bw']:.1f} just before)"
+            f = r.get("read_factor", 1.0)
+            note = f"{100 * r['gbs'] * f / r['read_bw']:.0f}% of read bw ({r['read_bw']:.1f} just before)"
+            if f != 1.0:
+                note += f", reading {f:.2f}x the file's bytes"
         if r.get("numpy_speedup"):
             note += f"; x{r['numpy_speedup']:.1f} numpy f32 W@x"
         gbs = f"{r['gbs']:8.2f}" if "gbs" in r else " " * 8
