@@ -8,6 +8,7 @@
 #include <string.h>
 #include "ggufkit/gk_kernels.h"
 #include "ggufkit/gk_types.h"
+#include "ggufkit/gk_repack.h"
 #include "fp16.h"
 
 static uint64_t vd_state = 0x2545F4914F6CDD1Dull;
@@ -183,6 +184,58 @@ static int vd_extremes(const gk_kernel_set *ref, int *checked) {
     return failures;
 }
 
+/* Repacked rows (gk_repack.h): each tier's vec_dot_repacked against the reference's, on random and
+ * patterned source blocks repacked by gk_repack, with random and extreme activations. */
+static int vd_repacked(const gk_kernel_set *ref, int *checked) {
+    static const uint8_t wpat[] = {0x00, 0xFF, 0x55, 0xAA, 0x0F, 0xF0};
+    int failures = 0;
+    for (int isa = GK_ISA_REF + 1; isa < GK_ISA_COUNT; isa++) {
+        const gk_kernel_set *ks = gk_kernels(isa);
+        if (!ks) continue;
+        for (int type = 0; type < GK_TYPE_COUNT; type++) {
+            const gk_type_info *t = gk_type_get(type);
+            if (!t || !ks->vecdot_rp[type] || ks->vecdot_rp[type] == ref->vecdot_rp[type]) continue;
+            const int act = t->vec_dot_type;
+            for (int rep = 0; rep < 3; rep++) {
+                const int64_t k = 256 * (rep == 0 ? 1 : rep == 1 ? 3 : 9);
+                const size_t wrow = (size_t)gk_row_size(type, k), arow = (size_t)gk_row_size(act, k);
+                const size_t rrow = (size_t)gk_repack_row_size(type, k);
+                uint8_t *w = malloc(wrow), *r = malloc(rrow), *a = malloc(arow);
+                float *wf = malloc(sizeof(float) * (size_t)k), *x = malloc(sizeof(float) * (size_t)k);
+                double *av = malloc(sizeof(double) * (size_t)k);
+                for (int wp = -1; wp < (int)sizeof wpat; wp++) {
+                    if (wp < 0) vd_fill_weights(type, w, k / 256);
+                    else vd_fill_pattern(type, w, k / 256, wpat[wp]);
+                    gk_repack(type, k, w, wrow, 1, r, 1);
+                    ref->dequant[type](w, wf, k);
+                    for (int ap = -1; ap < 5; ap++) {
+                        if (ap < 0) {
+                            for (int64_t e = 0; e < k; e++) x[e] = vd_normal();
+                            ref->quant[act](x, a, 1, k, NULL);
+                        } else {
+                            vd_fill_act_extreme(act, a, k, ap, -127);
+                        }
+                        vd_act_values(act, a, k, av);
+                        double l1 = 0;
+                        for (int64_t e = 0; e < k; e++) l1 += fabs((double)wf[e] * av[e]);
+                        float want, got;
+                        ref->vecdot_rp[type](k, &want, r, a);
+                        ks->vecdot_rp[type](k, &got, r, a);
+                        if (!(fabs((double)got - want) <= 1e-5 * l1 + 1e-30)) {
+                            printf("  FAIL %s %s vec_dot_repacked k=%lld weights %d act %d: %.9g vs ref %.9g (L1 %.3g)\n",
+                                   gk_isa_name(isa), t->name, (long long)k, wp, ap, (double)got, (double)want, l1);
+                            failures++;
+                        }
+                        (*checked)++;
+                    }
+                }
+                free(w); free(r); free(a); free(wf); free(x); free(av);
+            }
+        }
+    }
+    return failures;
+}
+
 int gk_ctest_vecdot(void) {
     const gk_kernel_set *ref = gk_kernels(GK_ISA_REF);
     int failures = 0, checked = 0;
@@ -261,5 +314,8 @@ int gk_ctest_vecdot(void) {
     int ext_checked = 0;
     failures += vd_extremes(ref, &ext_checked);
     printf("vecdot extremes: %d comparisons against ref\n", ext_checked);
+    int rp_checked = 0;
+    failures += vd_repacked(ref, &rp_checked);
+    printf("vecdot repacked: %d comparisons against ref\n", rp_checked);
     return failures;
 }
