@@ -64,6 +64,9 @@ const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
 };
 
 /* Repacked rows (gk_repack.h), by source type. */
+void gk_vecdot_rp_iq1_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 const gk_vecdot_fn gk_vecdot_rp_table_neon_dotprod[GK_TYPE_COUNT] = {
     0, /* entries below; the rest inherit */
+    [GK_TYPE_IQ1_S] = gk_vecdot_rp_iq1_q8_K_neon_dotprod,
+    [GK_TYPE_IQ1_M] = gk_vecdot_rp_iq1_q8_K_neon_dotprod,
 };
