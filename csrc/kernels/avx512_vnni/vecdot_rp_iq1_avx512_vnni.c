@@ -6,9 +6,10 @@
  *     8 * (g + delta) = 8u - 8 + (2b - 1) = 2v - 9,   v = 4u + b in 0..9 (an unsigned byte for vpdpbusd),
  * so the block's dot times 8 is sum_h ls_h * (2 * sum(v * q8) - 9 * bsum_h) over the 16-weight groups h.
  * v is built per 64 weights by one shift + and or one GFNI affine (u to bits 2..3) and one masked or (b,
- * one bit per qword: a k mask); the sums of 4 products go to int16 (vpackssdw: |sum| <= 4 * 9 * 128) and get their scales
- * 2 ls (and - 9 ls for the bsums) with vpdpwssd, the scales picked from IQ1_M's 64-bit scales field by
- * vpmultishiftqb. Integer sums are exact; the block's total is scaled once in float. */
+ * one bit per qword: a k mask); the sums of 4 products go to int16 (vpackssdw: |sum| <= 4 * 9 * 128) and
+ * get their scales 2 ls (and -9 ls for the bsums) with vpdpwssd, the scales picked from IQ1_M's 64-bit
+ * scales field by vpmultishiftqb. Integer sums are exact; the block's total is scaled once in float.
+ * The loop is bound by vector op throughput (about 25 zmm ops per 256 weights; TQ2_0's loop has half). */
 #include "vecdot_simd_avx512_vnni.h"
 #include "blocks.h"
 #include <cpuid.h>
@@ -32,7 +33,6 @@ static const uint8_t rp_ctrl_b[64] GK_ALIGN64 = {
 static const uint8_t rp_ctrl_n[32] __attribute__((aligned(32))) = {
     0, 0, 3, 3, 6, 6, 9, 9, 16, 16, 19, 19, 22, 22, 25, 25, 32, 32, 35, 35, 38, 38, 41, 41, 48, 48, 51, 51, 54, 54, 57, 57};
 
-
 #define AI static inline __attribute__((always_inline))
 
 /* u << 2 per byte (bits 2..3, zero elsewhere) for the 64 weights 64c + j: u = bits 2c..2c+1 of q2 byte j.
@@ -46,7 +46,7 @@ AI void rp_u4_shifts(const uint8_t *q2p, __m512i u4[4]) {
     u4[2] = _mm512_and_si512(_mm512_srli_epi16(q2, 2), m);
     u4[3] = _mm512_and_si512(_mm512_srli_epi16(q2, 4), m);
 }
-#define RP_MOVE(c) _mm512_set1_epi64((long long)((1ULL << (2 * (c) + 40)) | (1ULL << (2 * (c) + 1 + 32)))) /* rows 4, 3 <- bits 2c, 2c+1 */
+#define RP_MOVE(c) _mm512_set1_epi64((long long)((1ULL << (2 * (c) + 40)) | (1ULL << (2 * (c) + 1 + 32)))) /* output bits 2, 3 <- input bits 2c, 2c + 1 (matrix bytes 5, 4) */
 __attribute__((target("gfni"))) AI void rp_u4_gfni(const uint8_t *q2p, __m512i u4[4]) {
     const __m512i q2 = _mm512_loadu_si512(q2p);
     u4[0] = _mm512_gf2p8affine_epi64_epi8(q2, RP_MOVE(0), 0);
