@@ -23,11 +23,21 @@ AI __m256i rp_iq2_scale_bytes(const uint8_t *scales) {
     return _mm256_or_si256(_mm256_add_epi8(nib, nib), _mm256_set1_epi8(1));
 }
 
-/* 32 weights times their activations, scaled: codes in place, the sign word, activations, the scale
- * byte index 2 c + t in both lanes. */
-AI __m256i rp_iq2_dot32(__m256i acc, __m256i code, __m256i mag, uint32_t signs, const int8_t *q8, __m256i ls, int idx) {
-    const __m256i w = _mm256_shuffle_epi8(mag, code);
-    const __m256i q = gk_vd_apply_sign(_mm256_loadu_si256((const __m256i *)q8), gk_vd_bits_to_bytes(signs));
+/* vpsignb operands of the 32 sign bits of w: byte j is negative where bit j is set, positive (never zero)
+ * where it is clear: bit j % 8 of the byte spread to byte j, isolated, plus 127 (1 + 127 = 128 and
+ * 128 + 127 = 255 are negative as int8; 0 + 127 is not). One op fewer than compare + xor + sub. */
+AI __m256i rp_iq2_sign_bytes(uint32_t w) {
+    const __m256i shuf = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                          2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32((int)w), shuf);
+    return _mm256_add_epi8(_mm256_and_si256(v, bit), _mm256_set1_epi8(127));
+}
+
+/* 32 weights times their activations, scaled: magnitudes, the sign word, activations, the scale byte
+ * index 2 c + t in both lanes. */
+AI __m256i rp_iq2_dot32(__m256i acc, __m256i w, uint32_t signs, const int8_t *q8, __m256i ls, int idx) {
+    const __m256i q = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)q8), rp_iq2_sign_bytes(signs));
     const __m256i sc = _mm256_shuffle_epi8(ls, _mm256_set1_epi16((short)(0x8000 | idx)));
     return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(w, q), sc));
 }
@@ -36,9 +46,12 @@ void gk_vecdot_rp_iq2_q8_K_avx2(int64_t n, float *s, const void *vx, const void 
     const gk_block_iq2_rp *x = vx;
     const gk_block_q8_K *y = vy;
     const int64_t nb = n / GK_QK_K;
-    const __m256i mag = _mm256_setr_epi8(8, 25, 43, 0, 25, 0, 0, 0, 43, 0, 0, 0, 0, 0, 0, 0,
-                                         8, 25, 43, 0, 25, 0, 0, 0, 43, 0, 0, 0, 0, 0, 0, 0);
-    const __m256i m03 = _mm256_set1_epi8(0x03), m0c = _mm256_set1_epi8(0x0c);
+    /* magnitude of the code in bits 0-1 (mag_lo) or 2-3 (mag_hi) of a nibble */
+    const __m256i mag_lo = _mm256_setr_epi8(8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0,
+                                            8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0, 8, 25, 43, 0);
+    const __m256i mag_hi = _mm256_setr_epi8(8, 8, 8, 8, 25, 25, 25, 25, 43, 43, 43, 43, 0, 0, 0, 0,
+                                            8, 8, 8, 8, 25, 25, 25, 25, 43, 43, 43, 43, 0, 0, 0, 0);
+    const __m256i m0f = _mm256_set1_epi8(0x0f);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const int8_t *q8 = y[i].qs;
@@ -46,11 +59,13 @@ void gk_vecdot_rp_iq2_q8_K_avx2(int64_t n, float *s, const void *vx, const void 
         const __m256i ls = rp_iq2_scale_bytes(x[i].scales);
         __m256i sum0 = _mm256_setzero_si256(), sum1 = _mm256_setzero_si256();
         for (int t = 0; t < 2; ++t) {
-            const __m256i q2 = _mm256_loadu_si256((const __m256i *)(x[i].q2 + 32 * t)), q2h = _mm256_srli_epi16(q2, 4);
-            sum0 = rp_iq2_dot32(sum0, _mm256_and_si256(q2, m03), mag, gk_vd_load32(sg + 4 * t), q8 + 32 * t, ls, t);
-            sum1 = rp_iq2_dot32(sum1, _mm256_and_si256(q2, m0c), mag, gk_vd_load32(sg + 8 + 4 * t), q8 + 64 + 32 * t, ls, 2 + t);
-            sum0 = rp_iq2_dot32(sum0, _mm256_and_si256(q2h, m03), mag, gk_vd_load32(sg + 16 + 4 * t), q8 + 128 + 32 * t, ls, 4 + t);
-            sum1 = rp_iq2_dot32(sum1, _mm256_and_si256(q2h, m0c), mag, gk_vd_load32(sg + 24 + 4 * t), q8 + 192 + 32 * t, ls, 6 + t);
+            /* low nibbles: chunks 0 and 1, high nibbles: chunks 2 and 3 */
+            const __m256i q2 = _mm256_loadu_si256((const __m256i *)(x[i].q2 + 32 * t));
+            const __m256i lo = _mm256_and_si256(q2, m0f), hi = _mm256_and_si256(_mm256_srli_epi16(q2, 4), m0f);
+            sum0 = rp_iq2_dot32(sum0, _mm256_shuffle_epi8(mag_lo, lo), gk_vd_load32(sg + 4 * t), q8 + 32 * t, ls, t);
+            sum1 = rp_iq2_dot32(sum1, _mm256_shuffle_epi8(mag_hi, lo), gk_vd_load32(sg + 8 + 4 * t), q8 + 64 + 32 * t, ls, 2 + t);
+            sum0 = rp_iq2_dot32(sum0, _mm256_shuffle_epi8(mag_lo, hi), gk_vd_load32(sg + 16 + 4 * t), q8 + 128 + 32 * t, ls, 4 + t);
+            sum1 = rp_iq2_dot32(sum1, _mm256_shuffle_epi8(mag_hi, hi), gk_vd_load32(sg + 24 + 4 * t), q8 + 192 + 32 * t, ls, 6 + t);
         }
         const float d = gk_vd_half(x[i].d) * y[i].d;
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_add_epi32(sum0, sum1)), acc);
