@@ -119,6 +119,6 @@ def test_random_fields(tier, nb):
 def test_every_simd_tier_has_its_own_kernel():
     from ggufkit import _testing
     for tier in TIERS:
-        if tier in ("avx2", "avx512_vnni"):
+        if tier in ("avx2", "avx512", "avx512_vnni"):
             for name in ("IQ2_XXS", "IQ2_XS", "IQ2_S"):
                 assert _testing.tier_kernels(tier)[name]["vec_dot_repacked"] == tier, (tier, name)
