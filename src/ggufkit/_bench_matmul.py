@@ -74,7 +74,8 @@ def _ggml_vec_dot(name: str):
     """ggml's own vec_dot for `name`, from the library GGUFKIT_GGML_LIB names, or None.
 
     The library must export ggml's ``ggml_vec_dot_<type>_<dot type>`` (ggml's ``ggml-cpu/quants.c``,
-    ``ggml-cpu/arch/<arch>/quants.c`` and ``ggml-quants.c``, built with ``-O3 -march=native``, plus the
+    ``ggml-cpu/arch/<arch>/quants.c`` and ``ggml-quants.c``, built with ``-O3 -march=native``; for F16
+    and BF16 ``ggml_vec_dot_f16`` / ``ggml_vec_dot_bf16`` from ``ggml-cpu/vec.cpp``; plus the
     three float tables ``ggml-cpu.c`` fills at start-up) and this loop, ggml's mul_mat for m = 1::
 
         void ggmlvd_rows(void *fn, int n, int64_t nrows, size_t row_bytes, const void *w,
@@ -86,7 +87,7 @@ def _ggml_vec_dot(name: str):
     """
     path = os.environ.get("GGUFKIT_GGML_LIB")
     t = GGMLType[name]
-    if not path or t.block_size == 1:
+    if not path or (t.block_size == 1 and name not in ("F16", "BF16")):
         return None
     try:
         lib = ctypes.CDLL(path)
@@ -95,7 +96,9 @@ def _ggml_vec_dot(name: str):
     def spelling(type_name):  # ggml spells types in lower case but keeps the K: q4_K, iq2_xxs
         low = type_name.lower()
         return low[:-2] + "_K" if low.endswith("_k") else low
-    sym = f"ggml_vec_dot_{spelling(name)}_{spelling(t.vec_dot_type.name)}"
+    # F16/BF16: ggml_vec_dot_f16 / _bf16 (ggml-cpu/vec.cpp), the same call shape
+    sym = (f"ggml_vec_dot_{spelling(name)}" if t.block_size == 1 else
+           f"ggml_vec_dot_{spelling(name)}_{spelling(t.vec_dot_type.name)}")
     fn, loop = getattr(lib, sym, None), getattr(lib, "ggmlvd_rows", None)
     if fn is None or loop is None:
         return None

@@ -148,15 +148,21 @@ static void gemv_half(row_fn conv, gemv_fn gemv, int64_t k, const void *w, size_
     free(xf);
 }
 
-/* m = 1: F32 through the tier's vec_dot row by row; F16 / BF16 through gemv_half */
+/* m = 1: F32 (no gemv) through the tier's vec_dot row by row; F16 / BF16 through gemv_half */
+static void gemv_m1(int type, row_fn conv, gemv_fn gemv, int64_t k, const void *w, size_t w_stride, int64_t n,
+                    const void *a, float *c) {
+    if (gemv) gemv_half(conv, gemv, k, w, w_stride, n, a, c);
+    else gk_gemv_by_vecdot(GK_ISA_AVX2, type, k, w, w_stride, n, a, c);
+}
+
+
 #define GEMM(NAME, TYPE, CONV, PACK, GEMV)                                                           \
     void gk_gemm_##NAME##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a,  \
                                size_t a_stride, int64_t m, float *c, int64_t c_stride);             \
     void gk_gemm_##NAME##_avx2(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a,  \
                                size_t a_stride, int64_t m, float *c, int64_t c_stride) {            \
         if (m == 1) {                                                                              \
-            if (GEMV) gemv_half(CONV, GEMV, k, w, w_stride, n, a, c);                              \
-            else gk_gemv_by_vecdot(GK_ISA_AVX2, TYPE, k, w, w_stride, n, a, c);                    \
+            gemv_m1(TYPE, CONV, GEMV, k, w, w_stride, n, a, c);                                    \
             return;                                                                                \
         }                                                                                          \
         gemm_float(CONV, PACK, k, w, w_stride, n, a, a_stride, m, c, c_stride);                     \

@@ -61,8 +61,12 @@ const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
 
 /* Repacked rows (gk_repack.h), by source type. */
 void gk_vecdot_rp_iq1_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_rp_iq2_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 const gk_vecdot_fn gk_vecdot_rp_table_avx512_vnni[GK_TYPE_COUNT] = {
     0, /* entries below; the rest inherit */
     [GK_TYPE_IQ1_S] = gk_vecdot_rp_iq1_q8_K_avx512_vnni,
     [GK_TYPE_IQ1_M] = gk_vecdot_rp_iq1_q8_K_avx512_vnni,
+    [GK_TYPE_IQ2_XXS] = gk_vecdot_rp_iq2_q8_K_avx512_vnni,
+    [GK_TYPE_IQ2_XS] = gk_vecdot_rp_iq2_q8_K_avx512_vnni,
+    [GK_TYPE_IQ2_S] = gk_vecdot_rp_iq2_q8_K_avx512_vnni,
 };

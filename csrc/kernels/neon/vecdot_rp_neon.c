@@ -1,0 +1,5 @@
+/* vec_dot of the repacked layouts, neon tier (bodies in vecdot_rp_neon.h, shared with neon_dotprod). */
+#include "vecdot_rp_neon.h"
+
+void gk_vecdot_rp_iq1_q8_K_neon(int64_t n, float *s, const void *x, const void *y) { gk_neon_vecdot_rp_iq1_q8_K(n, s, x, y); }
+void gk_vecdot_rp_iq2_q8_K_neon(int64_t n, float *s, const void *x, const void *y) { gk_neon_vecdot_rp_iq2_q8_K(n, s, x, y); }
