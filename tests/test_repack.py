@@ -152,7 +152,7 @@ def test_matmul_on_repacked_weights(name, tier):
     q = quantize(W, name, imatrix=np.ones(k, np.float32))
     r = repack(q, type=name, shape=(n, k))
     kern = _testing.kernels(tier)
-    for m in (1, 3, REPACKED_MAX_M, REPACKED_MAX_M + 1, 32):
+    for m in (1, 3, REPACKED_MAX_M[name], REPACKED_MAX_M[name] + 1, 32):
         x = rng.standard_normal((m, k)).astype(np.float32)
         want = kern.matmul(x, q, type=name, shape=(n, k), threads=1)
         wd = dequant(name, q, k)
@@ -162,6 +162,13 @@ def test_matmul_on_repacked_weights(name, tier):
             assert np.all(np.abs(got - want) <= 1e-6 * l1 + 1e-30), (name, tier, m, th)
             if th > 1:
                 np.testing.assert_array_equal(got, kern.matmul(x, r, threads=1))
+        # the path taken: the repacked kernels up to REPACKED_MAX_M rows, the source blocks above
+        direct = np.empty((m, n), np.float32)
+        _core.matmul_repacked_raw(x, r.data, int(GGMLType[name]), k, direct, 1, tier)
+        if m <= REPACKED_MAX_M[name]:
+            np.testing.assert_array_equal(got, direct)
+        else:
+            np.testing.assert_array_equal(got, want)
     x1 = rng.standard_normal(k).astype(np.float32)
     np.testing.assert_array_equal(kern.matmul(x1, r, activations="float"),
                                   kern.matmul(x1, q, type=name, shape=(n, k), activations="float"))

@@ -92,9 +92,10 @@ def _weight(w, type, shape):
 
 
 # Up to this many rows of x, matmul on Repacked weights runs the repacked kernels (one pass over the
-# weights per row); above it, the source blocks' tiled gemm, which loads each weight block once for many
-# rows. Measured on Zen 4 (benchmarks/table_matmul.py): see README, "Repacked weights".
-REPACKED_MAX_M = 8
+# weights per row); above it, the source blocks' tiled gemm, which decodes each weight block once for
+# many rows. The crossovers, measured on Zen 4 (4096 x 4096, one thread), were the same within a row
+# on the avx512_vnni and avx2 tiers.
+REPACKED_MAX_M = {"IQ1_S": 7, "IQ1_M": 11, "IQ2_XXS": 5, "IQ2_XS": 8, "IQ2_S": 9}
 
 
 class Repacked:
@@ -102,8 +103,8 @@ class Repacked:
     as ``w``.
 
     ``data`` holds ggufkit's own row layout (uint8 ``(n, row_bytes)``, in memory, not a GGUF type);
-    ``source`` the original blocks (kept by reference, not copied), which matmul uses for many-row x and
-    for ``activations="float"``. For a type without a repacked layout ``data`` is None and matmul uses
+    ``source`` the original blocks (kept by reference, not copied), which matmul uses for x of more than
+    ``REPACKED_MAX_M[type]`` rows (5 to 11) and for ``activations="float"``. For a type without a repacked layout ``data`` is None and matmul uses
     ``source``: an engine may repack every weight alike.
     """
 
@@ -200,7 +201,7 @@ def matmul(x, w, *, type=None, shape=None, activations="quantized", threads=None
         if not out.flags.c_contiguous or not out.flags.writeable:
             raise ValueError("out must be C-contiguous and writeable")
         res = out
-    if rp is not None and rp.data is not None and activations == "quantized" and m <= REPACKED_MAX_M:
+    if rp is not None and rp.data is not None and activations == "quantized" and m <= REPACKED_MAX_M[t.name]:
         _core.matmul_repacked_raw(x2, rp.data, int(t), k, res.reshape(m, n), threads, _isa)
     else:
         _core.matmul_raw(x2, wraw, int(t), k, res.reshape(m, n), activations == "float", threads, _isa)
