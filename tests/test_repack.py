@@ -13,7 +13,10 @@ from test_vecdot_simd import _with_every_iq2_index, dequant, random_blocks
 
 IQ1 = ["IQ1_S", "IQ1_M"]
 IQ2 = ["IQ2_XXS", "IQ2_XS", "IQ2_S"]
-TYPES = IQ1 + IQ2
+IQ3 = ["IQ3_XXS", "IQ3_S"]
+TYPES = IQ1 + IQ2 + IQ3
+SIZES = {**dict.fromkeys(IQ1, 76), **dict.fromkeys(IQ2, 106), **dict.fromkeys(IQ3, 134)}
+IQ3_MAG = {"IQ3_XXS": np.array([4.0, 12, 20, 28, 36, 44, 52, 62]), "IQ3_S": np.arange(1.0, 16.0, 2)}
 SIMD_TIERS = [t for t in TIERS if t != "ref"]
 
 
@@ -26,8 +29,16 @@ def decode_repacked(name, data, k):
     the packer's code."""
     n = data.shape[0]
     nb = k // 256
-    size = 76 if name in IQ1 else 106
-    b = data.reshape(n * nb, size)
+    b = data.reshape(n * nb, SIZES[name])
+    if name in IQ3:
+        q4 = b[:, :128]
+        nib = np.concatenate([q4 & 0xF, q4 >> 4], axis=1).astype(int)            # weight 128 h + j
+        val = IQ3_MAG[name][nib & 7] * np.where(nib & 8, -1.0, 1.0)
+        sc = b[:, 128:132]
+        s = np.stack([(sc[:, g // 2] >> (4 * (g % 2))) & 0xF for g in range(8)], axis=1).astype(np.float64)
+        d = b[:, 132:134].copy().view(np.float16).astype(np.float64)[:, 0]
+        mul = (2 * s + 1) / 4 if name == "IQ3_XXS" else 2 * s + 1
+        return (d[:, None] * mul.repeat(32, axis=1) * val).reshape(n, k)
     q2 = b[:, :64]
     codes = np.concatenate([(q2 >> (2 * c)) & 3 for c in range(4)], axis=1).astype(np.float64)  # weight 64c + j
     if name in IQ1:
@@ -56,7 +67,7 @@ def golden_rows(name):
 
 @pytest.mark.parametrize("name", TYPES)
 def test_every_type_repacks_and_the_simd_tiers_serve_it(name):
-    assert _core.repack_row_size(int(GGMLType[name]), 512) == 2 * (76 if name in IQ1 else 106)
+    assert _core.repack_row_size(int(GGMLType[name]), 512) == 2 * SIZES[name]
     for tier in SIMD_TIERS:
         served = _testing.tier_kernels(tier)[name]["vec_dot_repacked"]
         assert served not in (None, "ref"), (tier, name)
@@ -66,13 +77,15 @@ def test_every_type_repacks_and_the_simd_tiers_serve_it(name):
 
 @pytest.mark.parametrize("name", TYPES)
 def test_packer_keeps_every_weight(name):
-    """Golden rows and random rows (every grid index and sign pattern for IQ2): the repacked layout,
-    decoded from its description, holds exactly the weights gguf-py dequantizes from the source."""
+    """Golden rows and random rows (every grid index and sign pattern for IQ2; for IQ3, 160 random blocks:
+    10240 random grid indices, every one of the 512 almost surely): the repacked layout, decoded from its
+    description, holds exactly the weights gguf-py dequantizes from the source."""
     rng = np.random.default_rng(abs(hash((name, "pack"))) % 2**32)
     g, q, k = golden_rows(name)
     rows = [q]
     t = GGMLType[name]
-    blocks = random_blocks(name, 1, 40 * 256, rng).reshape(40, t.type_size)
+    nbk = 160 if name in IQ3 else 40
+    blocks = random_blocks(name, 1, nbk * 256, rng).reshape(nbk, t.type_size)
     if name in IQ2:
         blocks = _with_every_iq2_index(name, blocks, rng)
     rows.append(blocks.reshape(1, -1))
@@ -106,6 +119,10 @@ def _extreme_rows(name, nb, rng):
     r = repack(raw.reshape(1, -1), type=name, shape=(1, nb * 256)).data.reshape(nb, -1).copy()
     for i in range(0, nb, 2):
         hi = (i // 2) % 2 == 0
+        if name in IQ3:
+            r[i, :128] = 0xFF if hi else 0x77                               # code 7: all negative, all positive
+            r[i, 128:132] = 0xFF                                             # every scale 15
+            continue
         r[i, :64] = 0xAA if hi else 0x00                                   # codes 2 (u = 2 / 43) or 0
         if name in IQ1:
             r[i, 64:68] = 0xFF if hi else 0x00
@@ -177,7 +194,7 @@ def test_matmul_on_repacked_weights(name, tier):
 def test_types_without_a_layout_pass_through():
     rng = np.random.default_rng(5)
     W = rng.standard_normal((8, 256)).astype(np.float32)
-    for name in ("Q4_0", "Q4_K", "IQ3_S", "IQ4_XS", "F16"):
+    for name in ("Q4_0", "Q4_K", "Q3_K", "IQ4_XS", "F16"):
         q = quantize(W, name, imatrix=np.ones(256, np.float32))
         r = repack(q, type=name, shape=(8, 256))
         assert isinstance(r, Repacked) and not r.repacked and r.data is None and r.nbytes == 0

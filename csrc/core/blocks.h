@@ -71,6 +71,19 @@ typedef struct {
     uint8_t scales[8]; /* 4-bit scale s of 16-weight group h: nibble h % 2 of byte h / 2, low first */
     gk_half d;
 } gk_block_iq2_rp;     /* from IQ2_XXS, IQ2_XS and IQ2_S: weight = d * (2 s + 1) / 8 * magnitude * sign */
-GK_BLOCK(gk_block_iq1_rp, 76); GK_BLOCK(gk_block_iq2_rp, 106);
+/* IQ3: a nibble per weight, sign included, rather than a 2-bit plane + a 1-bit plane + sign bits (same
+ * 134 bytes): a nibble is a direct 16-entry table index of the SIGNED weight (vpermb on AVX-512, pshufb
+ * on AVX2, tbl on NEON), one lookup per 64 weights and no k-mask sign loads, which are what bound the
+ * IQ2 repacked kernel (kmovq shares vpdpbusd's pipes). The x86 kernels look up the biased unsigned
+ * 32 + w (w halved for IQ3_XXS) for vpdpbusd and subtract 32 * the Q8_K bsums, times the scales, once
+ * per block. */
+typedef struct {
+    uint8_t q4[128];   /* weight j: low nibble of byte j; weight 128 + j: high nibble of byte j. nibble =
+                          magnitude code m (bits 0-2) | sign (bit 3 set: the weight is negative) */
+    uint8_t scales[4]; /* 4-bit scale s of 32-weight group g: nibble g % 2 of byte g / 2, low first */
+    gk_half d;
+} gk_block_iq3_rp;     /* from IQ3_XXS: weight = d * (2 s + 1) / 4 * {4,12,20,28,36,44,52,62}[m] * sign;
+                          from IQ3_S: weight = d * (2 s + 1) * (2 m + 1) * sign */
+GK_BLOCK(gk_block_iq1_rp, 76); GK_BLOCK(gk_block_iq2_rp, 106); GK_BLOCK(gk_block_iq3_rp, 134);
 
 #endif

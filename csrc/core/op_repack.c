@@ -13,6 +13,8 @@ static repack_fn packer(int type, size_t *block_bytes) {
     case GK_TYPE_IQ2_XXS: *block_bytes = sizeof(gk_block_iq2_rp); return gk_repack_iq2_xxs;
     case GK_TYPE_IQ2_XS: *block_bytes = sizeof(gk_block_iq2_rp); return gk_repack_iq2_xs;
     case GK_TYPE_IQ2_S: *block_bytes = sizeof(gk_block_iq2_rp); return gk_repack_iq2_s;
+    case GK_TYPE_IQ3_XXS: *block_bytes = sizeof(gk_block_iq3_rp); return gk_repack_iq3_xxs;
+    case GK_TYPE_IQ3_S: *block_bytes = sizeof(gk_block_iq3_rp); return gk_repack_iq3_s;
     default: return NULL;
     }
 }

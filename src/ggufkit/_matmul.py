@@ -95,7 +95,7 @@ def _weight(w, type, shape):
 # weights per row); above it, the source blocks' tiled gemm, which decodes each weight block once for
 # many rows. The crossovers, measured on Zen 4 (4096 x 4096, one thread), were the same within a row
 # on the avx512_vnni and avx2 tiers.
-REPACKED_MAX_M = {"IQ1_S": 7, "IQ1_M": 11, "IQ2_XXS": 5, "IQ2_XS": 8, "IQ2_S": 9}
+REPACKED_MAX_M = {"IQ1_S": 7, "IQ1_M": 11, "IQ2_XXS": 5, "IQ2_XS": 8, "IQ2_S": 9, "IQ3_XXS": 6, "IQ3_S": 6}
 
 
 class Repacked:

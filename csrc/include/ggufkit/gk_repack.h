@@ -1,7 +1,7 @@
 /* Repacked weights: ggufkit's own row layouts for the grid-coded IQ types (IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS,
- * IQ2_S), made once from a weight's blocks. Their m = 1 kernels stream 2-bit codes instead of looking up
- * one grid entry per 8 weights, which is what bounds the plain kernels. Layouts: gk_block_iq1_rp and
- * gk_block_iq2_rp in csrc/core/blocks.h. */
+ * IQ2_S, IQ3_XXS, IQ3_S), made once from a weight's blocks. Their m = 1 kernels stream 2-bit codes (IQ3:
+ * nibbles) instead of looking up one grid entry per 8 (IQ3: 4) weights, which is what bounds the plain
+ * kernels. Layouts: gk_block_iq1_rp, gk_block_iq2_rp and gk_block_iq3_rp in csrc/core/blocks.h. */
 #ifndef GK_REPACK_H
 #define GK_REPACK_H
 #include <stdint.h>
@@ -25,6 +25,8 @@ void gk_repack_iq1_m(const void *src, void *dst, int64_t nblocks);
 void gk_repack_iq2_xxs(const void *src, void *dst, int64_t nblocks);
 void gk_repack_iq2_xs(const void *src, void *dst, int64_t nblocks);
 void gk_repack_iq2_s(const void *src, void *dst, int64_t nblocks);
+void gk_repack_iq3_xxs(const void *src, void *dst, int64_t nblocks);
+void gk_repack_iq3_s(const void *src, void *dst, int64_t nblocks);
 
 #ifdef __cplusplus
 }

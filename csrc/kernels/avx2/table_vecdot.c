@@ -68,6 +68,8 @@ const gk_vecdot_fn gk_vecdot_table_avx2[GK_TYPE_COUNT] = {
 /* Repacked rows (gk_repack.h), by source type. */
 void gk_vecdot_rp_iq1_q8_K_avx2(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_rp_iq2_q8_K_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_rp_iq3_xxs_q8_K_avx2(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_rp_iq3_s_q8_K_avx2(int64_t n, float *s, const void *x, const void *y);
 const gk_vecdot_fn gk_vecdot_rp_table_avx2[GK_TYPE_COUNT] = {
     0, /* entries below; the rest inherit */
     [GK_TYPE_IQ1_S] = gk_vecdot_rp_iq1_q8_K_avx2,
@@ -75,4 +77,6 @@ const gk_vecdot_fn gk_vecdot_rp_table_avx2[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ2_XXS] = gk_vecdot_rp_iq2_q8_K_avx2,
     [GK_TYPE_IQ2_XS] = gk_vecdot_rp_iq2_q8_K_avx2,
     [GK_TYPE_IQ2_S] = gk_vecdot_rp_iq2_q8_K_avx2,
+    [GK_TYPE_IQ3_XXS] = gk_vecdot_rp_iq3_xxs_q8_K_avx2,
+    [GK_TYPE_IQ3_S] = gk_vecdot_rp_iq3_s_q8_K_avx2,
 };

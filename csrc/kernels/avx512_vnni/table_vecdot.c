@@ -62,6 +62,8 @@ const gk_vecdot_fn gk_vecdot_table_avx512_vnni[GK_TYPE_COUNT] = {
 /* Repacked rows (gk_repack.h), by source type. */
 void gk_vecdot_rp_iq1_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_rp_iq2_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_rp_iq3_xxs_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_rp_iq3_s_q8_K_avx512_vnni(int64_t n, float *s, const void *x, const void *y);
 const gk_vecdot_fn gk_vecdot_rp_table_avx512_vnni[GK_TYPE_COUNT] = {
     0, /* entries below; the rest inherit */
     [GK_TYPE_IQ1_S] = gk_vecdot_rp_iq1_q8_K_avx512_vnni,
@@ -69,4 +71,6 @@ const gk_vecdot_fn gk_vecdot_rp_table_avx512_vnni[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ2_XXS] = gk_vecdot_rp_iq2_q8_K_avx512_vnni,
     [GK_TYPE_IQ2_XS] = gk_vecdot_rp_iq2_q8_K_avx512_vnni,
     [GK_TYPE_IQ2_S] = gk_vecdot_rp_iq2_q8_K_avx512_vnni,
+    [GK_TYPE_IQ3_XXS] = gk_vecdot_rp_iq3_xxs_q8_K_avx512_vnni,
+    [GK_TYPE_IQ3_S] = gk_vecdot_rp_iq3_s_q8_K_avx512_vnni,
 };

@@ -1,6 +1,6 @@
-/* Packers from the grid-coded IQ types to ggufkit's repacked layouts (gk_block_iq1_rp, gk_block_iq2_rp in
- * blocks.h): each 8-weight grid entry is expanded once into 2-bit codes, sign fields into plain bits, so
- * that the m = 1 kernels stream codes with no lookups. Portable scalar code: packing runs once per weight. */
+/* Packers from the grid-coded IQ types to ggufkit's repacked layouts (gk_block_iq1_rp, gk_block_iq2_rp,
+ * gk_block_iq3_rp in blocks.h): each grid entry is expanded once into 2-bit codes (IQ3: signed nibbles),
+ * sign fields into plain bits, so that the m = 1 kernels stream codes with no lookups. Portable scalar code: packing runs once per weight. */
 #include <string.h>
 #include "blocks.h"
 #include "tables.h"
@@ -96,6 +96,58 @@ void gk_repack_iq2_s(const void *src, void *dst, int64_t nblocks) {
             put_iq2_entry(r, e, gk_iq2s_grid[idx], x[b].qs[32 + e]);
         }
         memcpy(r->scales, x[b].scales, 8);
+        r->d = x[b].d;
+    }
+}
+
+/* ---- IQ3: a nibble per weight, magnitude code m | sign << 3 ---- */
+/* the 4 grid bytes of entry idx for weights w0..w0+3, signs from bits sbit.. of the 8-bit sign field */
+static void put_iq3_entry(gk_block_iq3_rp *r, int w0, uint32_t g, uint8_t signs, int sbit, int iq3s) {
+    for (int j = 0; j < 4; j++) {
+        const int v = (int)((g >> (8 * j)) & 0xff), w = w0 + j;
+        /* IQ3_XXS bytes {4, 12, ..., 52, 62}, IQ3_S bytes {1, 3, ..., 15} */
+        const int m = iq3s ? (v - 1) / 2 : v == 62 ? 7 : (v - 4) / 8;
+        const int nib = m | (((signs >> (sbit + j)) & 1) << 3);
+        r->q4[w % 128] |= (uint8_t)(nib << (4 * (w / 128)));
+    }
+}
+
+void gk_repack_iq3_xxs(const void *src, void *dst, int64_t nblocks) {
+    const gk_block_iq3_xxs *x = src;
+    gk_block_iq3_rp *r = dst;
+    for (int64_t b = 0; b < nblocks; b++, r++) {
+        memset(r, 0, sizeof *r);
+        const uint8_t *q3 = x[b].qs, *gas = x[b].qs + 64;
+        for (int ib = 0; ib < 8; ib++) {
+            uint32_t aux;
+            memcpy(&aux, gas + 4 * ib, 4);
+            for (int l = 0; l < 4; l++) {
+                const uint8_t signs = gk_ksigns_iq2xs[(aux >> (7 * l)) & 127];
+                put_iq3_entry(r, 32 * ib + 8 * l, gk_iq3xxs_grid[q3[8 * ib + 2 * l]], signs, 0, 0);
+                put_iq3_entry(r, 32 * ib + 8 * l + 4, gk_iq3xxs_grid[q3[8 * ib + 2 * l + 1]], signs, 4, 0);
+            }
+            r->scales[ib / 2] |= (uint8_t)((aux >> 28) << (4 * (ib % 2)));
+        }
+        r->d = x[b].d;
+    }
+}
+
+void gk_repack_iq3_s(const void *src, void *dst, int64_t nblocks) {
+    const gk_block_iq3_s *x = src;
+    gk_block_iq3_rp *r = dst;
+    for (int64_t b = 0; b < nblocks; b++, r++) {
+        memset(r, 0, sizeof *r);
+        for (int ib = 0; ib < 8; ib++) {
+            const int qh = x[b].qh[ib];
+            for (int l = 0; l < 4; l++) {
+                const uint8_t signs = x[b].signs[4 * ib + l];
+                const int i0 = x[b].qs[8 * ib + 2 * l] | ((qh >> (2 * l)) & 1) << 8;
+                const int i1 = x[b].qs[8 * ib + 2 * l + 1] | ((qh >> (2 * l + 1)) & 1) << 8;
+                put_iq3_entry(r, 32 * ib + 8 * l, gk_iq3s_grid[i0], signs, 0, 1);
+                put_iq3_entry(r, 32 * ib + 8 * l + 4, gk_iq3s_grid[i1], signs, 4, 1);
+            }
+        }
+        memcpy(r->scales, x[b].scales, 4); /* the same nibble layout */
         r->d = x[b].d;
     }
 }
