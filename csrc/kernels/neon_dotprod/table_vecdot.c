@@ -66,10 +66,14 @@ const gk_vecdot_fn gk_vecdot_table_neon_dotprod[GK_TYPE_COUNT] = {
 /* Repacked rows (gk_repack.h), by source type (vecdot_rp_neon*.c). */
 void gk_vecdot_rp_iq1_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_rp_iq2_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_rp_iq3_xxs_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
+void gk_vecdot_rp_iq3_s_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y);
 const gk_vecdot_fn gk_vecdot_rp_table_neon_dotprod[GK_TYPE_COUNT] = {
     [GK_TYPE_IQ1_S] = gk_vecdot_rp_iq1_q8_K_neon_dotprod,
     [GK_TYPE_IQ1_M] = gk_vecdot_rp_iq1_q8_K_neon_dotprod,
     [GK_TYPE_IQ2_XXS] = gk_vecdot_rp_iq2_q8_K_neon_dotprod,
     [GK_TYPE_IQ2_XS] = gk_vecdot_rp_iq2_q8_K_neon_dotprod,
     [GK_TYPE_IQ2_S] = gk_vecdot_rp_iq2_q8_K_neon_dotprod,
+    [GK_TYPE_IQ3_XXS] = gk_vecdot_rp_iq3_xxs_q8_K_neon_dotprod,
+    [GK_TYPE_IQ3_S] = gk_vecdot_rp_iq3_s_q8_K_neon_dotprod,
 };

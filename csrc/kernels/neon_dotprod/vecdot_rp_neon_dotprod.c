@@ -3,3 +3,5 @@
 
 void gk_vecdot_rp_iq1_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y) { gk_neon_vecdot_rp_iq1_q8_K(n, s, x, y); }
 void gk_vecdot_rp_iq2_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y) { gk_neon_vecdot_rp_iq2_q8_K(n, s, x, y); }
+void gk_vecdot_rp_iq3_xxs_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y) { gk_neon_vecdot_rp_iq3_xxs_q8_K(n, s, x, y); }
+void gk_vecdot_rp_iq3_s_q8_K_neon_dotprod(int64_t n, float *s, const void *x, const void *y) { gk_neon_vecdot_rp_iq3_s_q8_K(n, s, x, y); }
