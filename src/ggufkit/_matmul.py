@@ -94,8 +94,8 @@ def _weight(w, type, shape):
 # Up to this many rows of x, matmul on Repacked weights runs the repacked kernels (one pass over the
 # weights per row); above it, the source blocks' tiled gemm, which decodes each weight block once for
 # many rows. The crossovers, measured on Zen 4 (4096 x 4096, one thread), were the same within a row
-# on the avx512_vnni and avx2 tiers.
-REPACKED_MAX_M = {"IQ1_S": 7, "IQ1_M": 11, "IQ2_XXS": 5, "IQ2_XS": 8, "IQ2_S": 9, "IQ3_XXS": 6, "IQ3_S": 6}
+# on the avx512_vnni and avx2 tiers, except IQ3_S: 11 on avx512_vnni (taken), 14 on avx2.
+REPACKED_MAX_M = {"IQ1_S": 7, "IQ1_M": 11, "IQ2_XXS": 5, "IQ2_XS": 8, "IQ2_S": 9, "IQ3_XXS": 9, "IQ3_S": 11}
 
 
 class Repacked:
@@ -131,9 +131,10 @@ class Repacked:
 def repack(w, *, type=None, shape=None, threads=None) -> Repacked:
     """Repack quantized weights once for fast matrix-vector products (m = 1, decoding).
 
-    The grid-coded types IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS and IQ2_S store one codebook index per 8 weights;
-    their m = 1 speed is bound by looking the codebook up. ``repack`` expands the indices once into plain
-    2-bit codes (IQ1: 76 bytes per 256 weights instead of 50/56; IQ2: 106 instead of 66/74/82), and
+    The grid-coded types IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS and IQ2_S store one codebook index per 8 weights,
+    IQ3_XXS and IQ3_S one per 4; their m = 1 speed is bound by looking the codebook up. ``repack`` expands
+    the indices once into plain 2-bit codes (IQ1: 76 bytes per 256 weights instead of 50/56; IQ2: 106
+    instead of 66/74/82) or signed 4-bit codes (IQ3: 134 instead of 98/110), and
     ``matmul(x, repacked)`` then gives the same products (the same integer sums per block) several times
     faster. The repacked rows live in memory; the source blocks are kept by reference. Other types are
     returned unchanged (``repacked`` is False), so an engine may call this on every weight.
