@@ -53,6 +53,7 @@ static uint32_t gk_detect(void) {
             if ((b >> 31) & 1) f |= GK_CPU_AVX512VL;
             if ((c >> 1) & 1) f |= GK_CPU_AVX512VBMI;
             if ((c >> 11) & 1) f |= GK_CPU_AVX512VNNI;
+            if ((c >> 8) & 1) f |= GK_CPU_GFNI;
             __cpuid_count(7, 1, a, b, c, d);
             if ((a >> 5) & 1) f |= GK_CPU_AVX512BF16;
         }
@@ -95,7 +96,7 @@ uint32_t gk_cpu_features(void) {
 const char *gk_cpu_feature_name(int bit) {
     static const char *const names[32] = {
         "sse4.2", "avx", "avx2", "fma", "f16c", "bmi2", "avx512f", "avx512cd", "avx512bw", "avx512dq",
-        "avx512vl", "avx512vnni", "avx512vbmi", "avx512bf16", "slow_pdep", 0, "neon", "asimddp", "fp16",
+        "avx512vl", "avx512vnni", "avx512vbmi", "avx512bf16", "slow_pdep", "gfni", "neon", "asimddp", "fp16",
     };
     return (bit >= 0 && bit < 32) ? names[bit] : 0;
 }

@@ -181,35 +181,31 @@ def _run_big(quick, types, threads, x1, rng, mt):
         one = make_weight(name, big_n, k, rng)
         count = max(n_mats, -(-(256 << 20) // one.nbytes))
         ws = [one] + [make_weight(name, big_n, k, rng) for _ in range(count - 1)]
-        numpy_now = gemv_bw()
-        for th in threads:
-            state = {"i": 0}
-
-            def step():
-                w = ws[state["i"] % count]
-                state["i"] += 1
-                matmul(x1, w, type=name, shape=(big_n, k), threads=th)
-            t = _time(step, mt, min_reps=count * 2)
-            # numpy streams 4 bytes per weight: its time for the same logical matrix is wf.nbytes/numpy_now
-            rows.append(dict(bench="m=1 >L3", type=name, threads=th, gbs=ws[0].nbytes / t / 1e9,
-                             read_bw=max(sum_bw, numpy_now), numpy_speedup=(wf.nbytes / (numpy_now * 1e9)) / t))
         rps = [repack(w, type=name, shape=(big_n, k)) for w in ws]
+        variants = [(name, ws, {"type": name, "shape": (big_n, k)}, {})]
         if rps[0].repacked:
+            # GB/s of the file's bytes; the share of the read bandwidth counts the bytes really read
+            variants.append((name + " repacked", rps, {}, {"read_factor": rps[0].nbytes / ws[0].nbytes}))
+        for label, mats, kwargs, extra in variants:
             numpy_now = gemv_bw()
             for th in threads:
-                state = {"i": 0}
-
-                def step_rp():
-                    r = rps[state["i"] % count]
-                    state["i"] += 1
-                    matmul(x1, r, threads=th)
-                t = _time(step_rp, mt, min_reps=count * 2)
-                # GB/s of the file's bytes; the share of the read bandwidth counts the bytes really read
-                rows.append(dict(bench="m=1 >L3", type=name + " repacked", threads=th, gbs=ws[0].nbytes / t / 1e9,
-                                 read_bw=max(sum_bw, numpy_now), read_factor=rps[0].nbytes / ws[0].nbytes,
-                                 numpy_speedup=(wf.nbytes / (numpy_now * 1e9)) / t))
+                t = _time_cycled(lambda w: matmul(x1, w, threads=th, **kwargs), mats, mt)
+                # numpy streams 4 bytes per weight: its time for the same logical matrix is wf.nbytes/numpy_now
+                rows.append(dict(bench="m=1 >L3", type=label, threads=th, gbs=ws[0].nbytes / t / 1e9,
+                                 read_bw=max(sum_bw, numpy_now), numpy_speedup=(wf.nbytes / (numpy_now * 1e9)) / t,
+                                 **extra))
         del rps
     return rows
+
+
+def _time_cycled(call, items, mt):
+    """Best time of call(item) with the items taken in turn (each goes cold before its next turn)."""
+    state = {"i": 0}
+
+    def step():
+        call(items[state["i"] % len(items)])
+        state["i"] += 1
+    return _time(step, mt, min_reps=len(items) * 2)
 
 
 def _run_gemm(quick, types, threads, rng, mt):

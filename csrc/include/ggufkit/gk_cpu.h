@@ -11,6 +11,7 @@ enum gk_cpu_feature {
     /* not a feature but a quirk: BMI2's pdep/pext are microcoded (AMD before Zen 3), or
      * GGUFKIT_SLOW_PDEP=1 says to act as if (tests); kernels that use pdep then take a variant without it */
     GK_CPU_SLOW_PDEP = 1u << 14,
+    GK_CPU_GFNI = 1u << 15, /* GF(2^8) affine ops; with AVX-512 state enabled (the only way it is used) */
     GK_CPU_NEON = 1u << 16, GK_CPU_ASIMDDP = 1u << 17, GK_CPU_FP16 = 1u << 18,
 };
 

@@ -12,7 +12,7 @@
  * The loop is bound by vector op throughput (about 25 zmm ops per 256 weights; TQ2_0's loop has half). */
 #include "vecdot_simd_avx512_vnni.h"
 #include "blocks.h"
-#include <cpuid.h>
+#include "ggufkit/gk_cpu.h"
 
 /* vpmultishiftqb controls (on the broadcast 64-bit scales field): both bytes of word w get the 8 bits
  * starting at bit 16 * (h / 4) + 3 * (h % 4) + off of the field, where the 3-bit scale l of group h (the
@@ -38,7 +38,7 @@ static const uint8_t rp_ctrl_n[32] __attribute__((aligned(32))) = {
 /* u << 2 per byte (bits 2..3, zero elsewhere) for the 64 weights 64c + j: u = bits 2c..2c+1 of q2 byte j.
  * Shifts: 16-bit shifts and a mask (the bits crossing a byte boundary are masked off). GFNI: one affine
  * bit move per 64 weights (output bit i = parity(row i & input); row i is byte 7 - i of the matrix), 6% faster
- * on Zen 4; every CPU with VNNI + VBMI we know of has GFNI, but it is checked (cpuid) all the same. */
+ * on Zen 4; every CPU with VNNI + VBMI we know of has GFNI, but it is checked (gk_cpu_features) all the same. */
 AI void rp_u4_shifts(const uint8_t *q2p, __m512i u4[4]) {
     const __m512i q2 = _mm512_loadu_si512(q2p), m = _mm512_set1_epi8(0x0c);
     u4[0] = _mm512_and_si512(_mm512_slli_epi16(q2, 2), m);
@@ -115,16 +115,7 @@ void gk_vecdot_rp_iq1_q8_K_avx512_vnni_shifts(int64_t n, float *s, const void *v
 __attribute__((target("gfni"), noinline)) static void rp_iq1_gfni(int64_t n, float *s, const void *vx, const void *vy) { RP_LOOP(rp_u4_gfni) }
 #undef RP_LOOP
 
-static int rp_has_gfni(void) {
-    static int has = -1; /* benign race: every thread computes the same value */
-    if (has < 0) {
-        unsigned a, b, c, d;
-        has = __get_cpuid_count(7, 0, &a, &b, &c, &d) && ((c >> 8) & 1);
-    }
-    return has;
-}
-
 void gk_vecdot_rp_iq1_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
-    if (rp_has_gfni()) rp_iq1_gfni(n, s, vx, vy);
+    if (gk_cpu_features() & GK_CPU_GFNI) rp_iq1_gfni(n, s, vx, vy);
     else gk_vecdot_rp_iq1_q8_K_avx512_vnni_shifts(n, s, vx, vy);
 }
