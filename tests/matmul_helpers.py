@@ -64,3 +64,18 @@ def random_weight(name, n, k, rng):
     w = qb[pick].reshape(n, k // bs * ts)
     wd = db[pick].reshape(n, k)
     return np.ascontiguousarray(w), wd
+
+
+Q8K_DTYPE = np.dtype([("d", "<f4"), ("qs", "i1", 256), ("bsums", "<i2", 16)])  # gk_block_q8_K, 292 bytes
+
+
+def q8k_row(q, d):
+    """A Q8_K row from int8 values (any shape of nb * 256) and one float scale per block, its bsums
+    computed: (uint8 bytes, the float64 activation values it stands for, flat)."""
+    q = np.asarray(q, np.int64).reshape(-1, 256).astype(np.int8)
+    nb = q.shape[0]
+    a = np.zeros(nb, Q8K_DTYPE)
+    a["d"] = d
+    a["qs"] = q
+    a["bsums"] = q.reshape(nb, 16, 16).astype(np.int32).sum(axis=2)
+    return a.view(np.uint8), (a["d"].astype(np.float64)[:, None] * q).reshape(nb * 256)

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from conftest import TIERS
+from matmul_helpers import q8k_row
 from ggufkit import GGMLType, _core
 
 RP = 76          # bytes per gk_block_iq1_rp
-Q8K = 292        # bytes per Q8_K block: float d, int8 qs[256], int16 bsums[16]
 
 
 def make_block(q2, delta, ls, d):
@@ -40,16 +40,6 @@ def decode(row):
         d = np.array([sum(((int(words[w]) >> 12) & 0xF) << (4 * w) for w in range(4))], np.uint16).view(np.float16)[0]
         out.append(float(d) * ls * (u - 1 + np.where(neg == 1, -0.125, 0.125)))
     return np.concatenate(out)
-
-
-def make_act(qs, d):
-    """Q8_K row from int8 values (n multiple of 256) and one float scale per block; bsums computed."""
-    qs = np.asarray(qs, np.int8).reshape(-1, 256)
-    out = []
-    for b, q in enumerate(qs):
-        bs = q.astype(np.int16).reshape(16, 16).sum(axis=1).astype(np.int16)
-        out.append(np.concatenate([np.array([d[b]], np.float32).view(np.uint8), q.view(np.uint8), bs.view(np.uint8)]))
-    return np.concatenate(out), qs.astype(np.float64) * np.asarray(d, np.float64)[:, None]
 
 
 def rp_dot(wr, a, k, tier, name="IQ1_S"):
@@ -88,7 +78,7 @@ def _acts(rng, nb):
             rng.integers(-128, 128, n)]
     mixed = np.concatenate([rows[i % 4][:256] for i in range(nb)])
     rows.append(mixed)
-    return [make_act(r, rng.uniform(0.001, 2.0, nb).astype(np.float32)) for r in rows]
+    return [q8k_row(r, rng.uniform(0.001, 2.0, nb).astype(np.float32)) for r in rows]
 
 
 def _check(got, ref, f64, l1, what):
@@ -123,7 +113,7 @@ def test_every_field_position_alone(tier):
     for i in range(256):
         q = np.zeros(256, np.int64)
         q[i] = -128 if i % 2 else 127
-        a, ad = make_act(q, np.array([0.25], np.float32))
+        a, ad = q8k_row(q, np.array([0.25], np.float32))
         f64 = float(np.dot(wd, ad.reshape(-1)))
         assert abs(rp_dot(wr, a, 256, tier) - f64) <= 1e-6 * abs(f64) + 1e-30, (tier, i)
 

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from conftest import TIERS
+from matmul_helpers import q8k_row
 from ggufkit import GGMLType, _core
 
 SIZE = 106  # gk_block_iq2_rp: q2[64], signs[32], scales[8], d (fp16)
 MAG = np.array([8.0, 25.0, 43.0])
-Q8K = np.dtype([("d", "<f4"), ("qs", "i1", 256), ("bsums", "<i2", 16)])  # gk_block_q8_K, 292 bytes
 
 
 def make_blocks(codes, neg, scales, d):
@@ -38,16 +38,6 @@ def weights(codes, neg, scales, d):
     return (np.asarray(d, np.float16).astype(np.float64)[:, None] * w).reshape(nb * 256)
 
 
-def make_act(q, d):
-    """Q8_K blocks from int8 values (nb, 256) and float scales d (nb,)."""
-    nb = q.shape[0]
-    a = np.zeros(nb, Q8K)
-    a["d"] = d
-    a["qs"] = q
-    a["bsums"] = q.reshape(nb, 16, 16).astype(np.int32).sum(axis=2)
-    return a.view(np.uint8), (np.asarray(d, np.float32).astype(np.float64)[:, None] * q).reshape(nb * 256)
-
-
 def dot(wr, a, k, tier):
     return _core.vec_dot_repacked(int(GGMLType.IQ2_XS), np.ascontiguousarray(wr).reshape(-1), np.ascontiguousarray(a).reshape(-1), k, tier)
 
@@ -56,7 +46,7 @@ def check(codes, neg, scales, dw, q, da, tier):
     nb = codes.shape[0]
     k = 256 * nb
     wr = make_blocks(codes, neg, scales, dw)
-    a, ad = make_act(q, da)
+    a, ad = q8k_row(q, da)
     wd = weights(codes, neg, scales, dw)
     l1 = float(np.sum(np.abs(wd * ad)))
     got, ref = dot(wr, a, k, tier), dot(wr, a, k, "ref")

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 
 from conftest import TIERS
+from matmul_helpers import q8k_row
 from ggufkit import GGMLType, _core
 
 SIZE = 134  # gk_block_iq3_rp: q4[128], scales[4], d (fp16)
 TYPES = ["IQ3_XXS", "IQ3_S"]
 MAG = {"IQ3_XXS": np.array([4.0, 12, 20, 28, 36, 44, 52, 62]), "IQ3_S": np.arange(1.0, 16.0, 2)}
-Q8K = np.dtype([("d", "<f4"), ("qs", "i1", 256), ("bsums", "<i2", 16)])  # gk_block_q8_K, 292 bytes
 
 
 def make_blocks(nib, scales, d):
@@ -42,16 +42,6 @@ def weights(name, nib, scales, d):
     return (np.asarray(d, np.float16).astype(np.float64)[:, None] * w).reshape(nb * 256)
 
 
-def make_act(q, d):
-    """Q8_K blocks from int8 values (nb, 256) and float scales d (nb,), with their bsums."""
-    nb = q.shape[0]
-    a = np.zeros(nb, Q8K)
-    a["d"] = d
-    a["qs"] = q
-    a["bsums"] = q.reshape(nb, 16, 16).astype(np.int32).sum(axis=2)
-    return a.view(np.uint8), (np.asarray(d, np.float32).astype(np.float64)[:, None] * q).reshape(nb * 256)
-
-
 def dot(name, wr, a, k, tier):
     return _core.vec_dot_repacked(int(GGMLType[name]), np.ascontiguousarray(wr).reshape(-1),
                                   np.ascontiguousarray(a).reshape(-1), k, tier)
@@ -61,7 +51,7 @@ def check(name, nib, scales, dw, q, da, tier):
     nb = nib.shape[0]
     k = 256 * nb
     wr = make_blocks(nib, scales, dw)
-    a, ad = make_act(q, da)
+    a, ad = q8k_row(q, da)
     wd = weights(name, nib, scales, dw)
     l1 = float(np.sum(np.abs(wd * ad)))
     got, ref = dot(name, wr, a, k, tier), dot(name, wr, a, k, "ref")
