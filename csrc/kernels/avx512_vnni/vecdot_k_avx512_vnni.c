@@ -167,7 +167,11 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
  * dpbusd (vpshufb from per-block tables q * scale built by vpshufb + vpmullw, then one dpbusd chain with no
  * packs / vpdpwssd / vpermw: the table build costs more than it saves, -4% to -13%); whole-block zmm forms
  * (broadcast 32 code bytes to both halves, GFNI or mask extraction, vpermb scale picks: -8%); a software
- * prefetch of the weights (no change: the loop is compute-bound, the same speed in L2). */
+ * prefetch of the weights (no change: the loop is compute-bound, the same speed in L2); the first vpdpwssd
+ * of each chain as a vpmaddwd (no change); the next pair's scales prepared one step ahead (-4%); GCC's
+ * -fschedule-insns (-15%; with -fsched-pressure no change); one float accumulator pair instead of one per
+ * block, a software prefetch 4-12 blocks ahead (no change); packs replaced by accumulating the second dpbusd
+ * onto the first shifted left 16 (+1%, but wrong: the high word is one less where the low sum is negative). */
 AI void q2k_blocks(const gk_block_q2_K *x, const gk_block_q8_K *y, const int nb, __m256 *acc, __m256 *accm) {
     const __m256i m0 = _mm256_set1_epi8(0x03), m1 = _mm256_set1_epi8(0x0C), m2 = _mm256_set1_epi8(0x30);
     /* sub-block 8h + 2l + e comes from crumb l: scale shift 4, 2, 0, 0 */
