@@ -156,8 +156,13 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
  * block), which makes every term 16 times its value; the float accumulator is scaled back once per row.
  * Bounds: a dpbusd lane is at most 4 x 48 x 128 = 24576 (packs does not saturate); a product with a
  * scaled scale at most 24576 x 15 (or 1536 x 240) = 368640, an int32 lane of the block's sum the sum of
- * 8 such, below 2^24, so its conversion to float is exact.
- * The loop is bound by vector op throughput (about 45 ops per block) and by the latency of each block's
+ * 8 such, below 2^24, so its conversion to float is exact; a mins lane is at most 2 x 240 x 2048 (16 min times
+ * a bsum), exact too.
+ * Zen 4 runs the multiplies (vpdpbusd, vpdpwssd, vpmaddwd, fma), the shuffles (packs, vpermw, vpmovzx,
+ * broadcasts) and the shifts / conversions on three of its four vector pipes (and, or, add on all four):
+ * those ops (about 33 per block) bound the loop, so the mins are taken as 16 min (an and) and scaled back with
+ * the rest (1/16 once per row), and a shift removed anywhere is worth about 2.5%.
+ * Besides that op count (about 45 in all per block), the latency of each block's
  * chains (load -> and -> dpbusd -> packs -> vpdpwssd x4 -> cvt -> fma): two blocks are interleaved
  * statement by statement (q2k_blocks(2)), which let the out-of-order core overlap them (+5% on Zen 4;
  * GCC's unroll 2 alone does not interleave), with one vpdpwssd chain per block (one add less) and the
@@ -171,7 +176,11 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
  * of each chain as a vpmaddwd (no change); the next pair's scales prepared one step ahead (-4%); GCC's
  * -fschedule-insns (-15%; with -fsched-pressure no change); one float accumulator pair instead of one per
  * block, a software prefetch 4-12 blocks ahead (no change); packs replaced by accumulating the second dpbusd
- * onto the first shifted left 16 (+1%, but wrong: the high word is one less where the low sum is negative). */
+ * onto the first shifted left 16 (+1%, but wrong: the high word is one less where the low sum is negative);
+ * crumb 3 by two vpavgb (x & 0xC0 halved twice, on a pipe the shifts do not use) instead of a shift (-3%);
+ * the pair's four sums folded by shuffles, blends and adds into one vector for one conversion and one fma
+ * (-10%); d * dy and dmin * dy through memory for broadcast loads (-3%); one accumulator for both terms (fnmadd,
+ * no change). */
 AI void q2k_blocks(const gk_block_q2_K *x, const gk_block_q8_K *y, const int nb, __m256 *acc, __m256 *accm) {
     const __m256i m0 = _mm256_set1_epi8(0x03), m1 = _mm256_set1_epi8(0x0C), m2 = _mm256_set1_epi8(0x30);
     /* sub-block 8h + 2l + e comes from crumb l: scale shift 4, 2, 0, 0 */
@@ -179,7 +188,7 @@ AI void q2k_blocks(const gk_block_q2_K *x, const gk_block_q8_K *y, const int nb,
     __m256i sc16[2], mins16[2], sum[2];
     for (int u = 0; u < nb; u++) {
         const __m256i v16 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)x[u].scales)); /* min << 4 | scale */
-        mins16[u] = _mm256_srli_epi16(v16, 4);
+        mins16[u] = _mm256_and_si256(v16, _mm256_set1_epi16(0xF0)); /* 16 min: an and, not a shift (below) */
         sc16[u] = _mm256_sllv_epi16(_mm256_and_si256(v16, _mm256_set1_epi16(0x0F)), scale_shift);
         sum[u] = _mm256_setzero_si256();
     }
@@ -215,9 +224,9 @@ void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
     int64_t b = 0;
     for (; b + 2 <= nb; b += 2) q2k_blocks(x + b, y + b, 2, acc, accm);
     if (b < nb) q2k_blocks(x + b, y + b, 1, acc, accm);
-    /* acc holds 16 times its terms (exactly: a power of two) */
+    /* acc and accm hold 16 times their terms (exactly: a power of two) */
     const __m256 a = _mm256_add_ps(acc[0], acc[1]), m = _mm256_add_ps(accm[0], accm[1]);
-    *s = gk_hsum(_mm256_sub_ps(_mm256_mul_ps(a, _mm256_set1_ps(1.0f / 16)), m));
+    *s = gk_hsum(_mm256_mul_ps(_mm256_sub_ps(a, m), _mm256_set1_ps(1.0f / 16)));
 }
 
 /* Q3_K: q + 4 h in 0..7 unsigned, signed 6-bit scales per 16, minus 4 * sum(scale * bsum). */
