@@ -155,41 +155,78 @@ void gk_vecdot_q6_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const 
  * shift per 32 codes instead of three; the scales are multiplied by 16, 4, 1, 1 (one vpsllvw per
  * block), which makes every term 16 times its value; the float accumulator is scaled back once per row.
  * Bounds: a dpbusd lane is at most 4 x 48 x 128 = 24576 (packs does not saturate); a product with a
- * scaled scale at most 24576 x 15 (or 1536 x 240) = 368640, an int32 lane of s0 + s1 the sum of 8 such,
- * below 2^24, so its conversion to float is exact. */
-void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
-    const gk_block_q2_K *x = vx;
-    const gk_block_q8_K *y = vy;
+ * scaled scale at most 24576 x 15 (or 1536 x 240) = 368640, an int32 lane of the block's sum the sum of
+ * 8 such, below 2^24, so its conversion to float is exact; a mins lane is at most 2 x 240 x 2048 (16 min times
+ * a bsum), exact too.
+ * Zen 4 runs the multiplies (vpdpbusd, vpdpwssd, vpmaddwd, fma), the shuffles (packs, vpermw, vpmovzx,
+ * broadcasts) and the shifts / conversions on three of its four vector pipes (and, or, add on all four):
+ * those ops (about 33 per block) bound the loop, so the mins are taken as 16 min (an and) and scaled back with
+ * the rest (1/16 once per row), and a shift removed anywhere is worth about 2.5%.
+ * Besides that op count (about 45 in all per block), the latency of each block's
+ * chains (load -> and -> dpbusd -> packs -> vpdpwssd x4 -> cvt -> fma): two blocks are interleaved
+ * statement by statement (q2k_blocks(2)), which let the out-of-order core overlap them (+5% on Zen 4;
+ * GCC's unroll 2 alone does not interleave), with one vpdpwssd chain per block (one add less) and the
+ * dmin factor broadcast by one vpermps.
+ * Measured and not kept (Zen 4, vs this loop): three or four interleaved blocks (spills: -2% / -15%);
+ * crumb 3 by one GFNI affine instead of shift + and (no change); codes scaled by their scale before the
+ * dpbusd (vpshufb from per-block tables q * scale built by vpshufb + vpmullw, then one dpbusd chain with no
+ * packs / vpdpwssd / vpermw: the table build costs more than it saves, -4% to -13%); whole-block zmm forms
+ * (broadcast 32 code bytes to both halves, GFNI or mask extraction, vpermb scale picks: -8%); a software
+ * prefetch of the weights (no change: the loop is compute-bound, the same speed in L2); the first vpdpwssd
+ * of each chain as a vpmaddwd (no change); the next pair's scales prepared one step ahead (-4%); GCC's
+ * -fschedule-insns (-15%; with -fsched-pressure no change); one float accumulator pair instead of one per
+ * block, a software prefetch 4-12 blocks ahead (no change); packs replaced by accumulating the second dpbusd
+ * onto the first shifted left 16 (+1%, but wrong: the high word is one less where the low sum is negative);
+ * crumb 3 by two vpavgb (x & 0xC0 halved twice, on a pipe the shifts do not use) instead of a shift (-3%);
+ * the pair's four sums folded by shuffles, blends and adds into one vector for one conversion and one fma
+ * (-10%); d * dy and dmin * dy through memory for broadcast loads (-3%); one accumulator for both terms (fnmadd,
+ * no change). */
+AI void q2k_blocks(const gk_block_q2_K *x, const gk_block_q8_K *y, const int nb, __m256 *acc, __m256 *accm) {
     const __m256i m0 = _mm256_set1_epi8(0x03), m1 = _mm256_set1_epi8(0x0C), m2 = _mm256_set1_epi8(0x30);
     /* sub-block 8h + 2l + e comes from crumb l: scale shift 4, 2, 0, 0 */
     const __m256i scale_shift = _mm256_setr_epi16(4, 4, 2, 2, 0, 0, 0, 0, 4, 4, 2, 2, 0, 0, 0, 0);
-    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
-    _Pragma("GCC unroll 2")
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        const __m128i sc8 = _mm_loadu_si128((const __m128i *)x[b].scales);
-        const __m256i v16 = _mm256_cvtepu8_epi16(sc8); /* min << 4 | scale, widened once */
-        const __m256i mins16 = _mm256_srli_epi16(v16, 4);
-        const __m256i sc16 = _mm256_sllv_epi16(_mm256_and_si256(v16, _mm256_set1_epi16(0x0F)), scale_shift);
-        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
-        for (int h = 0; h < 2; h++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * h));
-            const int8_t *yq = y[b].qs + 128 * h;
-            const __m256i p0 = dp0(_mm256_and_si256(bits, m0), _mm256_loadu_si256((const __m256i *)yq));
-            const __m256i p1 = dp0(_mm256_and_si256(bits, m1), _mm256_loadu_si256((const __m256i *)(yq + 32)));
-            const __m256i p2 = dp0(_mm256_and_si256(bits, m2), _mm256_loadu_si256((const __m256i *)(yq + 64)));
-            const __m256i p3 = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 2), m2), _mm256_loadu_si256((const __m256i *)(yq + 96)));
-            /* part p covers sub-blocks 2p (lanes 0-3) and 2p+1 (lanes 4-7) */
-            s0 = _mm256_dpwssd_epi32(s0, _mm256_packs_epi32(p0, p1), pickw(sc16, h, 0, 2, 1, 3));
-            s1 = _mm256_dpwssd_epi32(s1, _mm256_packs_epi32(p2, p3), pickw(sc16, h, 4, 6, 5, 7));
-        }
-        const float dy = y[b].d;
-        const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
-        const __m128 dd = d_dmin(&x[b].d, dy);
-        acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(dd), _mm256_cvtepi32_ps(_mm256_add_epi32(s0, s1)), acc);
-        accm = _mm256_fmadd_ps(_mm256_broadcastss_ps(_mm_movehdup_ps(dd)), _mm256_cvtepi32_ps(pm), accm);
+    __m256i sc16[2], mins16[2], sum[2];
+    for (int u = 0; u < nb; u++) {
+        const __m256i v16 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)x[u].scales)); /* min << 4 | scale */
+        mins16[u] = _mm256_and_si256(v16, _mm256_set1_epi16(0xF0)); /* 16 min: an and, not a shift (below) */
+        sc16[u] = _mm256_sllv_epi16(_mm256_and_si256(v16, _mm256_set1_epi16(0x0F)), scale_shift);
+        sum[u] = _mm256_setzero_si256();
     }
-    /* acc holds 16 times its terms (exactly: a power of two) */
-    *s = gk_hsum(_mm256_sub_ps(_mm256_mul_ps(acc, _mm256_set1_ps(1.0f / 16)), accm));
+    for (int h = 0; h < 2; h++) {
+        __m256i p[2][4];
+        for (int u = 0; u < nb; u++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[u].qs + 32 * h));
+            const int8_t *yq = y[u].qs + 128 * h;
+            p[u][0] = dp0(_mm256_and_si256(bits, m0), _mm256_loadu_si256((const __m256i *)yq));
+            p[u][1] = dp0(_mm256_and_si256(bits, m1), _mm256_loadu_si256((const __m256i *)(yq + 32)));
+            p[u][2] = dp0(_mm256_and_si256(bits, m2), _mm256_loadu_si256((const __m256i *)(yq + 64)));
+            p[u][3] = dp0(_mm256_and_si256(_mm256_srli_epi16(bits, 2), m2), _mm256_loadu_si256((const __m256i *)(yq + 96)));
+        }
+        /* part p covers sub-blocks 2p (lanes 0-3) and 2p+1 (lanes 4-7) */
+        for (int u = 0; u < nb; u++) {
+            sum[u] = _mm256_dpwssd_epi32(sum[u], _mm256_packs_epi32(p[u][0], p[u][1]), pickw(sc16[u], h, 0, 2, 1, 3));
+            sum[u] = _mm256_dpwssd_epi32(sum[u], _mm256_packs_epi32(p[u][2], p[u][3]), pickw(sc16[u], h, 4, 6, 5, 7));
+        }
+    }
+    for (int u = 0; u < nb; u++) {
+        const __m256i pm = _mm256_madd_epi16(mins16[u], _mm256_loadu_si256((const __m256i *)y[u].bsums));
+        const __m128 dd = d_dmin(&x[u].d, y[u].d);
+        acc[u] = _mm256_fmadd_ps(_mm256_broadcastss_ps(dd), _mm256_cvtepi32_ps(sum[u]), acc[u]);
+        accm[u] = _mm256_fmadd_ps(_mm256_permutexvar_ps(_mm256_set1_epi32(1), _mm256_castps128_ps256(dd)), _mm256_cvtepi32_ps(pm), accm[u]);
+    }
+}
+
+void gk_vecdot_q2_K_q8_K_avx512_vnni(int64_t n, float *s, const void *vx, const void *vy) {
+    const gk_block_q2_K *x = vx;
+    const gk_block_q8_K *y = vy;
+    const int64_t nb = n / GK_QK_K;
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()}, accm[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    int64_t b = 0;
+    for (; b + 2 <= nb; b += 2) q2k_blocks(x + b, y + b, 2, acc, accm);
+    if (b < nb) q2k_blocks(x + b, y + b, 1, acc, accm);
+    /* acc and accm hold 16 times their terms (exactly: a power of two) */
+    const __m256 a = _mm256_add_ps(acc[0], acc[1]), m = _mm256_add_ps(accm[0], accm[1]);
+    *s = gk_hsum(_mm256_mul_ps(_mm256_sub_ps(a, m), _mm256_set1_ps(1.0f / 16)));
 }
 
 /* Q3_K: q + 4 h in 0..7 unsigned, signed 6-bit scales per 16, minus 4 * sum(scale * bsum). */
