@@ -8,8 +8,7 @@
 #include <stdint.h>
 #include "ggufkit/gk_kernels.h"
 #include "fp16.h"
-
-#define GK_STREAM_MIN (1 << 21) /* floats (8 MB) */
+#include "dequant_float_x86.h"
 
 /* Convert or copy 32 values from x to y; 'stream' is a compile-time constant at each call site. */
 static inline __attribute__((always_inline)) void store8(float *y, __m256 v, int stream) {
@@ -41,20 +40,6 @@ static inline __attribute__((always_inline)) void bf16_32(const uint16_t *x, flo
     }
 }
 
-/* The shared loop: scalar head up to 32-byte alignment (streaming only), 32 at a time, scalar tail. */
-#define GK_FLOAT_LOOP(T, body32, scalar)                                            \
-    const T *x = (const T *)vx;                                                     \
-    int64_t i = 0;                                                                  \
-    if (n >= GK_STREAM_MIN) {                                                       \
-        for (; i < n && ((uintptr_t)(y + i) & 31); i++) y[i] = scalar(x[i]);        \
-        for (; i + 32 <= n; i += 32) body32(x + i, y + i, 1);                       \
-        _mm_sfence();                                                               \
-    }                                                                               \
-    for (; i + 32 <= n; i += 32) body32(x + i, y + i, 0);                           \
-    for (; i < n; i++) y[i] = scalar(x[i]);
-
-static inline float f32_id(float v) { return v; }
-
-void gk_dequant_f32_avx2(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(float, f32_32, f32_id) }
-void gk_dequant_f16_avx2(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(uint16_t, f16_32, _cvtsh_ss) }
-void gk_dequant_bf16_avx2(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(uint16_t, bf16_32, gk_bf16_to_fp32) }
+void gk_dequant_f32_avx2(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(float, f32_32, f32_id, 32) }
+void gk_dequant_f16_avx2(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(uint16_t, f16_32, _cvtsh_ss, 32) }
+void gk_dequant_bf16_avx2(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(uint16_t, bf16_32, gk_bf16_to_fp32, 32) }

@@ -5,8 +5,7 @@
 #include <stdint.h>
 #include "ggufkit/gk_kernels.h"
 #include "fp16.h"
-
-#define GK_STREAM_MIN (1 << 21) /* floats (8 MB) */
+#include "../avx2/dequant_float_x86.h"
 
 static inline __attribute__((always_inline)) void store16(float *y, __m512 v, int stream) {
     if (stream) _mm512_stream_ps(y, v); else _mm512_storeu_ps(y, v);
@@ -30,19 +29,6 @@ static inline __attribute__((always_inline)) void bf16_32(const uint16_t *x, flo
     store16(y + 16, _mm512_castsi512_ps(_mm512_slli_epi32(b, 16)), stream);
 }
 
-#define GK_FLOAT_LOOP(T, body32, scalar)                                            \
-    const T *x = (const T *)vx;                                                     \
-    int64_t i = 0;                                                                  \
-    if (n >= GK_STREAM_MIN) {                                                       \
-        for (; i < n && ((uintptr_t)(y + i) & 63); i++) y[i] = scalar(x[i]);        \
-        for (; i + 32 <= n; i += 32) body32(x + i, y + i, 1);                       \
-        _mm_sfence();                                                               \
-    }                                                                               \
-    for (; i + 32 <= n; i += 32) body32(x + i, y + i, 0);                           \
-    for (; i < n; i++) y[i] = scalar(x[i]);
-
-static inline float f32_id(float v) { return v; }
-
-void gk_dequant_f32_avx512(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(float, f32_32, f32_id) }
-void gk_dequant_f16_avx512(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(uint16_t, f16_32, _cvtsh_ss) }
-void gk_dequant_bf16_avx512(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(uint16_t, bf16_32, gk_bf16_to_fp32) }
+void gk_dequant_f32_avx512(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(float, f32_32, f32_id, 64) }
+void gk_dequant_f16_avx512(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(uint16_t, f16_32, _cvtsh_ss, 64) }
+void gk_dequant_bf16_avx512(const void *vx, float *y, int64_t n) { GK_FLOAT_LOOP(uint16_t, bf16_32, gk_bf16_to_fp32, 64) }
