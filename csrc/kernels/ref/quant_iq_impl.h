@@ -42,6 +42,70 @@
 #define IQ1S_BLOCK 32
 #define IQ1M_BLOCK 16
 
+/* ============================================================================================= shared */
+
+/* Sum of x*x over a block's QK values, in order (ggml's sumx2, from which sigma2 is derived). */
+static inline float block_sumx2(const float *x) {
+    float sumx2 = 0;
+    for (int i = 0; i < QK; ++i) sumx2 += x[i] * x[i];
+    return sumx2;
+}
+
+/* Largest of n values (the magnitudes xval). */
+static inline float max_of(int n, const float *v) {
+    float max = v[0];
+    for (int i = 1; i < n; ++i) max = IQ_MAX(max, v[i]);
+    return max;
+}
+
+/* Largest |x| of n values. */
+static inline float max_abs(int n, const float *x) {
+    float max = fabsf(x[0]);
+    for (int i = 1; i < n; ++i) max = IQ_MAX(max, fabsf(x[i]));
+    return max;
+}
+
+/* Sub-block weights: imatrix * sqrt(sigma2 + x^2), or x^2 without an imatrix; waux = sqrt(weight). */
+static inline void sub_weights(int n, const float *xb, const float *qw, float sigma2, float *weight, float *waux) {
+    if (qw) {
+        for (int i = 0; i < n; ++i) weight[i] = qw[i] * sqrtf(sigma2 + xb[i] * xb[i]);
+    } else {
+        for (int i = 0; i < n; ++i) weight[i] = xb[i] * xb[i];
+    }
+    for (int i = 0; i < n; ++i) waux[i] = sqrtf(weight[i]);
+}
+
+/* The level l in 0..maxl with v ~ (2 * l + 1) / id: of a magnitude against a scale's inverse, or of a
+ * sub-block scale against the block scale's inverse. */
+static inline int odd_level(float id, float v, int maxl) {
+    int l = gk_iq_nearest_int(0.5f * (id * v - 1));
+    return IQ_MAX(0, IQ_MIN(maxl, l));
+}
+
+/* The 4-bit levels of n sub-block scales, two to a byte (even sub-block in the low nibble). */
+static inline void pack_scale_nibbles(int n, const float *scales, float id, uint8_t *out) {
+    for (int ib = 0; ib < n; ib += 2)
+        out[ib / 2] = (uint8_t)(odd_level(id, scales[ib], 15) | (odd_level(id, scales[ib + 1], 15) << 4));
+}
+
+/* The row loop of every type: block(g, x, imatrix or NULL, y) per block of QK. Returns the bytes written, or 0
+ * (nothing written) for a row length that is not a multiple of QK, a missing grid, or a missing importance
+ * matrix where the type requires one (ggml asserts there). */
+typedef void (*iq_block_fn)(const gk_iq_grid *g, const float *x, const float *qw, void *y);
+
+static inline size_t iq_rows(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix,
+                             int grid, int imatrix_required, size_t block_bytes, iq_block_fn block) {
+    if ((imatrix_required && !imatrix) || n_per_row % QK) return 0;
+    const gk_iq_grid *g = gk_iq_grid_get(grid);
+    if (!g) return 0;
+    const int64_t nb = n_per_row / QK;
+    uint8_t *out = (uint8_t *)y;
+    for (int64_t r = 0; r < nrows; ++r)
+        for (int64_t b = 0; b < nb; ++b)
+            block(g, x + r * n_per_row + QK * b, imatrix ? imatrix + QK * b : NULL, out + (size_t)(r * nb + b) * block_bytes);
+    return (size_t)(nrows * nb) * block_bytes;
+}
+
 /* ================================================================================================ IQ2 */
 
 /* Magnitudes of 8 values and their sign bits; with even_parity an odd count of negatives is made even by
@@ -77,8 +141,7 @@ static inline uint8_t signs8(const float *xb, const float *weight, float *xval, 
 static inline int pattern8(const float *xval, float id, int8_t *L) {
     int u = 0;
     for (int i = 0; i < 8; ++i) {
-        int l = gk_iq_nearest_int(0.5f * (id * xval[i] - 1));
-        l = IQ_MAX(0, IQ_MIN(2, l));
+        const int l = odd_level(id, xval[i], 2);
         L[i] = (int8_t)l;
         u |= l << 2 * i;
     }
@@ -89,6 +152,11 @@ static inline int pattern_of(const int8_t *L) {
     int u = 0;
     for (int i = 0; i < 8; ++i) u |= L[i] << 2 * i;
     return u;
+}
+
+static inline int grid_index8(const gk_iq_grid *g, const int8_t *L) {
+    int index = g->map[pattern_of(L)];
+    return index < 0 ? 0 : index; /* ggml aborts on an off-grid pattern; unreachable for finite input */
 }
 
 /* Grid index of the levels in L (snapped to the best neighbour, L updated, if off the grid). */
@@ -124,7 +192,8 @@ static inline void store_le16(uint8_t *p, uint16_t v) {
 
 /* ------------------------------------------------------------------------------------------------ IQ2_XXS */
 
-static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl, const float *qwbl, gk_block_iq2_xxs *y) {
+static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl, const float *qwbl, void *vy) {
+    gk_block_iq2_xxs *y = (gk_block_iq2_xxs *)vy;
     float scales[QK / 32], weight[32], xval[32], waux[32];
     int8_t L[32];
     uint8_t block_signs[4];
@@ -133,18 +202,13 @@ static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl,
     y->d = 0;
 
     float max_scale = 0;
-    float sumx2 = 0;
-    for (int i = 0; i < QK; ++i) sumx2 += xbl[i] * xbl[i];
-    float sigma2 = sumx2 / QK;
+    float sigma2 = block_sumx2(xbl) / QK;
 
     for (int ib = 0; ib < QK / 32; ++ib) {
         const float *xb = xbl + 32 * ib;
-        const float *qw = qwbl + 32 * ib;
-        for (int i = 0; i < 32; ++i) weight[i] = qw[i] * sqrtf(sigma2 + xb[i] * xb[i]);
-        for (int i = 0; i < 32; ++i) waux[i] = sqrtf(weight[i]);
+        sub_weights(32, xb, qwbl + 32 * ib, sigma2, weight, waux);
         for (int k = 0; k < 4; ++k) block_signs[k] = signs8(xb + 8 * k, weight + 8 * k, xval + 8 * k, 1);
-        float max = xval[0];
-        for (int i = 1; i < 32; ++i) max = IQ_MAX(max, xval[i]);
+        float max = max_of(32, xval);
         if (max < GROUP_MAX_EPS) {
             scales[ib] = 0;
             continue;
@@ -176,8 +240,7 @@ static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl,
             for (int k = 0; k < 4; ++k) block_signs[k] = (uint8_t)((~block_signs[k]) & 127);
         }
         for (int k = 0; k < 4; ++k) {
-            int index = g->map[pattern_of(L + 8 * k)];
-            if (index < 0) index = 0; /* ggml aborts here; unreachable for finite input */
+            const int index = grid_index8(g, L + 8 * k);
             q2[2 * ib + 0] |= (uint32_t)index << 8 * k;
             q2[2 * ib + 1] |= (uint32_t)block_signs[k] << 7 * k;
         }
@@ -194,23 +257,14 @@ static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl,
     y->d = gk_fp32_to_fp16(d);
     float id = 1 / d;
     for (int ib = 0; ib < QK / 32; ++ib) {
-        int l = gk_iq_nearest_int(0.5f * (id * scales[ib] - 1));
-        l = IQ_MAX(0, IQ_MIN(15, l));
-        q2[2 * ib + 1] |= (uint32_t)l << 28;
+        q2[2 * ib + 1] |= (uint32_t)odd_level(id, scales[ib], 15) << 28;
     }
     for (int i = 0; i < 2 * (QK / 32); ++i) store_le32(qs + 4 * i, q2[i]);
 }
 
 static inline size_t iq_rows_iq2_xxs(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
-    if (!imatrix || n_per_row % QK) return 0; /* ggml requires an importance matrix for IQ2_XXS */
-    const gk_iq_grid *g = gk_iq_grid_get(GK_IQGRID_IQ2_XXS);
-    if (!g) return 0;
-    const int64_t nb = n_per_row / QK;
-    gk_block_iq2_xxs *out = (gk_block_iq2_xxs *)y;
-    for (int64_t r = 0; r < nrows; ++r)
-        for (int64_t b = 0; b < nb; ++b)
-            quantize_block_iq2_xxs(g, x + r * n_per_row + QK * b, imatrix + QK * b, out + r * nb + b);
-    return (size_t)(nrows * nb) * sizeof(gk_block_iq2_xxs);
+    /* ggml requires an importance matrix for IQ2_XXS */
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ2_XXS, 1, sizeof(gk_block_iq2_xxs), quantize_block_iq2_xxs);
 }
 
 /* ------------------------------------------------------------------------------------ IQ2_XS and IQ2_S */
@@ -242,7 +296,8 @@ static inline float search_sub16(const gk_iq_grid *g, const float *weight, const
     return scale;
 }
 
-static inline void quantize_block_iq2_xs(const gk_iq_grid *g, const float *xbl, const float *qwbl, gk_block_iq2_xs *y) {
+static inline void quantize_block_iq2_xs(const gk_iq_grid *g, const float *xbl, const float *qwbl, void *vy) {
+    gk_block_iq2_xs *y = (gk_block_iq2_xs *)vy;
     float scales[QK / 16], weight[16], xval[16], waux[16];
     int8_t L[16];
     uint8_t block_signs[2];
@@ -252,18 +307,13 @@ static inline void quantize_block_iq2_xs(const gk_iq_grid *g, const float *xbl, 
     memset(y->scales, 0, sizeof(y->scales));
 
     float max_scale = 0;
-    float sumx2 = 0;
-    for (int i = 0; i < QK; ++i) sumx2 += xbl[i] * xbl[i];
-    float sigma2 = sumx2 / QK;
+    float sigma2 = block_sumx2(xbl) / QK;
 
     for (int ib = 0; ib < QK / 16; ++ib) {
         const float *xb = xbl + 16 * ib;
-        const float *qw = qwbl + 16 * ib;
-        for (int i = 0; i < 16; ++i) weight[i] = qw[i] * sqrtf(sigma2 + xb[i] * xb[i]);
-        for (int i = 0; i < 16; ++i) waux[i] = sqrtf(weight[i]);
+        sub_weights(16, xb, qwbl + 16 * ib, sigma2, weight, waux);
         for (int k = 0; k < 2; ++k) block_signs[k] = signs8(xb + 8 * k, weight + 8 * k, xval + 8 * k, 1);
-        float max = xval[0];
-        for (int i = 1; i < 16; ++i) max = IQ_MAX(max, xval[i]);
+        float max = max_of(16, xval);
         memset(L, 0, 16);
         if (max < GROUP_MAX_EPS) {
             scales[ib] = 0;
@@ -271,8 +321,7 @@ static inline void quantize_block_iq2_xs(const gk_iq_grid *g, const float *xbl, 
         }
         float scale = search_sub16(g, weight, waux, xval, max, L, block_signs, 127);
         for (int k = 0; k < 2; ++k) {
-            int index = g->map[pattern_of(L + 8 * k)];
-            if (index < 0) index = 0; /* ggml aborts here; unreachable for finite input */
+            const int index = grid_index8(g, L + 8 * k);
             q2[2 * ib + k] = (uint16_t)(index | (block_signs[k] << 9));
         }
         scales[ib] = scale;
@@ -287,37 +336,24 @@ static inline void quantize_block_iq2_xs(const gk_iq_grid *g, const float *xbl, 
     float d = max_scale / 31;
     y->d = gk_fp32_to_fp16(d);
     float id = 1 / d;
-    for (int ib = 0; ib < QK / 16; ++ib) {
-        int l = gk_iq_nearest_int(0.5f * (id * scales[ib] - 1));
-        l = IQ_MAX(0, IQ_MIN(15, l));
-        if (ib % 2 == 0) y->scales[ib / 2] = (uint8_t)l;
-        else y->scales[ib / 2] |= (uint8_t)(l << 4);
-    }
+    pack_scale_nibbles(QK / 16, scales, id, y->scales);
     for (int i = 0; i < 2 * (QK / 16); ++i) store_le16(qs + 2 * i, q2[i]);
 }
 
 static inline size_t iq_rows_iq2_xs(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
-    if (!imatrix || n_per_row % QK) return 0; /* ggml requires an importance matrix for IQ2_XS */
-    const gk_iq_grid *g = gk_iq_grid_get(GK_IQGRID_IQ2_XS);
-    if (!g) return 0;
-    const int64_t nb = n_per_row / QK;
-    gk_block_iq2_xs *out = (gk_block_iq2_xs *)y;
-    for (int64_t r = 0; r < nrows; ++r)
-        for (int64_t b = 0; b < nb; ++b)
-            quantize_block_iq2_xs(g, x + r * n_per_row + QK * b, imatrix + QK * b, out + r * nb + b);
-    return (size_t)(nrows * nb) * sizeof(gk_block_iq2_xs);
+    /* ggml requires an importance matrix for IQ2_XS */
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ2_XS, 1, sizeof(gk_block_iq2_xs), quantize_block_iq2_xs);
 }
 
-static inline void quantize_block_iq2_s(const gk_iq_grid *g, const float *xbl, const float *qwbl, gk_block_iq2_s *y) {
+static inline void quantize_block_iq2_s(const gk_iq_grid *g, const float *xbl, const float *qwbl, void *vy) {
+    gk_block_iq2_s *y = (gk_block_iq2_s *)vy;
     float scales[QK / 16], weight[16], xval[16], waux[16];
     int8_t L[16];
     uint8_t block_signs[2];
     memset(y, 0, sizeof(*y));
 
     float max_scale = 0;
-    float sumx2 = 0;
-    for (int i = 0; i < QK; ++i) sumx2 += xbl[i] * xbl[i];
-    float sigma2 = 2 * sumx2 / QK;
+    float sigma2 = 2 * block_sumx2(xbl) / QK;
 
     for (int ib = 0; ib < QK / 16; ++ib) {
         const float *xb = xbl + 16 * ib;
@@ -329,8 +365,7 @@ static inline void quantize_block_iq2_s(const gk_iq_grid *g, const float *xbl, c
         }
         for (int i = 0; i < 16; ++i) waux[i] = sqrtf(weight[i]);
         for (int k = 0; k < 2; ++k) block_signs[k] = signs8(xb + 8 * k, weight + 8 * k, xval + 8 * k, 0);
-        float max = xval[0];
-        for (int i = 1; i < 16; ++i) max = IQ_MAX(max, xval[i]);
+        float max = max_of(16, xval);
         memset(L, 0, 16);
         if (max < GROUP_MAX_EPS_IQ2_S) {
             scales[ib] = 0;
@@ -338,8 +373,7 @@ static inline void quantize_block_iq2_s(const gk_iq_grid *g, const float *xbl, c
         }
         float scale = search_sub16(g, weight, waux, xval, max, L, block_signs, 255);
         for (int k = 0; k < 2; ++k) {
-            int index = g->map[pattern_of(L + 8 * k)];
-            if (index < 0) index = 0; /* ggml aborts here; unreachable for finite input */
+            const int index = grid_index8(g, L + 8 * k);
             const int i8 = 2 * ib + k;
             y->qs[i8] = (uint8_t)(index & 255);
             y->qh[i8 / 4] |= (uint8_t)((index >> 8) << 2 * (i8 % 4));
@@ -353,25 +387,11 @@ static inline void quantize_block_iq2_s(const gk_iq_grid *g, const float *xbl, c
     float d = max_scale / 31;
     y->d = gk_fp32_to_fp16(d * 0.9875f);
     float id = 1 / d;
-    for (int ib = 0; ib < QK / 16; ++ib) {
-        int l = gk_iq_nearest_int(0.5f * (id * scales[ib] - 1));
-        l = IQ_MAX(0, IQ_MIN(15, l));
-        if (ib % 2 == 0) y->scales[ib / 2] = (uint8_t)l;
-        else y->scales[ib / 2] |= (uint8_t)(l << 4);
-    }
+    pack_scale_nibbles(QK / 16, scales, id, y->scales);
 }
 
 static inline size_t iq_rows_iq2_s(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
-    if (n_per_row % QK) return 0;
-    const gk_iq_grid *g = gk_iq_grid_get(GK_IQGRID_IQ2_S);
-    if (!g) return 0;
-    const int64_t nb = n_per_row / QK;
-    gk_block_iq2_s *out = (gk_block_iq2_s *)y;
-    for (int64_t r = 0; r < nrows; ++r)
-        for (int64_t b = 0; b < nb; ++b)
-            quantize_block_iq2_s(g, x + r * n_per_row + QK * b, imatrix ? imatrix + QK * b : NULL,
-                                 out + r * nb + b);
-    return (size_t)(nrows * nb) * sizeof(gk_block_iq2_s);
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ2_S, 0, sizeof(gk_block_iq2_s), quantize_block_iq2_s);
 }
 
 /* ================================================================================================ IQ3 */
@@ -380,8 +400,7 @@ static inline size_t iq_rows_iq2_s(const float *x, void *y, int64_t nrows, int64
 static inline int pattern4(const float *xval, float id, int8_t *L) {
     int u = 0;
     for (int i = 0; i < 4; ++i) {
-        int l = gk_iq_nearest_int(0.5f * (id * xval[i] - 1));
-        l = IQ_MAX(0, IQ_MIN(7, l));
+        const int l = odd_level(id, xval[i], 7);
         L[i] = (int8_t)l;
         u |= l << 3 * i;
     }
@@ -428,19 +447,10 @@ static inline int grid_index4(const gk_iq_grid *g, const int8_t *L) {
     return index < 0 ? 0 : index; /* ggml aborts on an off-grid pattern; unreachable for finite input */
 }
 
-/* Sub-block weights: imatrix * sqrt(sigma2 + x^2), or x^2 without an imatrix. */
-static inline void sub_weights(int n, const float *xb, const float *qw, float sigma2, float *weight, float *waux) {
-    if (qw) {
-        for (int i = 0; i < n; ++i) weight[i] = qw[i] * sqrtf(sigma2 + xb[i] * xb[i]);
-    } else {
-        for (int i = 0; i < n; ++i) weight[i] = xb[i] * xb[i];
-    }
-    for (int i = 0; i < n; ++i) waux[i] = sqrtf(weight[i]);
-}
-
 /* ------------------------------------------------------------------------------------------------ IQ3_XXS */
 
-static inline void quantize_block_iq3_xxs(const gk_iq_grid *g, const float *xbl, const float *qwbl, gk_block_iq3_xxs *y) {
+static inline void quantize_block_iq3_xxs(const gk_iq_grid *g, const float *xbl, const float *qwbl, void *vy) {
+    gk_block_iq3_xxs *y = (gk_block_iq3_xxs *)vy;
     float scales[QK / 32], weight[32], xval[32], waux[32];
     int8_t L[32];
     uint8_t block_signs[4];
@@ -451,45 +461,14 @@ static inline void quantize_block_iq3_xxs(const gk_iq_grid *g, const float *xbl,
     y->d = 0;
 
     float max_scale = 0;
-    float sumx2 = 0;
-    for (int i = 0; i < QK; ++i) sumx2 += xbl[i] * xbl[i];
-    float sigma2 = 2 * sumx2 / QK;
+    float sigma2 = 2 * block_sumx2(xbl) / QK;
 
     for (int ib = 0; ib < QK / 32; ++ib) {
         const float *xb = xbl + 32 * ib;
         sub_weights(32, xb, qwbl ? qwbl + 32 * ib : NULL, sigma2, weight, waux);
-        for (int k = 0; k < 4; ++k) {
-            /* magnitudes and 7 sign bits, the 8th implied by even parity */
-            const float *x8 = xb + 8 * k;
-            const float *w8 = weight + 8 * k;
-            float *v8 = xval + 8 * k;
-            int nflip = 0;
-            uint8_t s = 0;
-            for (int i = 0; i < 8; ++i) {
-                if (x8[i] >= 0) v8[i] = x8[i];
-                else {
-                    v8[i] = -x8[i];
-                    ++nflip;
-                    s |= (uint8_t)(1 << i);
-                }
-            }
-            if (nflip % 2) {
-                int imin = 0;
-                float min = w8[0] * x8[0] * x8[0];
-                for (int i = 1; i < 8; ++i) {
-                    float ax = w8[i] * x8[i] * x8[i];
-                    if (ax < min) {
-                        min = ax;
-                        imin = i;
-                    }
-                }
-                v8[imin] = -v8[imin];
-                s ^= (uint8_t)(1 << imin);
-            }
-            block_signs[k] = s & 127;
-        }
-        float max = xval[0];
-        for (int i = 1; i < 32; ++i) max = IQ_MAX(max, xval[i]);
+        /* magnitudes and 7 sign bits, the 8th implied by even parity */
+        for (int k = 0; k < 4; ++k) block_signs[k] = signs8(xb + 8 * k, weight + 8 * k, xval + 8 * k, 1);
+        float max = max_of(32, xval);
         memset(L, 0, 32);
         if (max < GROUP_MAX_EPS_IQ3_XXS) {
             scales[ib] = 0;
@@ -515,60 +494,33 @@ static inline void quantize_block_iq3_xxs(const gk_iq_grid *g, const float *xbl,
     y->d = gk_fp32_to_fp16(d * 1.0125f);
     float id = 1 / d;
     for (int ib = 0; ib < QK / 32; ++ib) {
-        int l = gk_iq_nearest_int(0.5f * (id * scales[ib] - 1));
-        l = IQ_MAX(0, IQ_MIN(15, l));
-        scales_and_signs[ib] |= (uint32_t)l << 28;
+        scales_and_signs[ib] |= (uint32_t)odd_level(id, scales[ib], 15) << 28;
     }
     memcpy(y->qs, q3, QK / 4);
-    for (int ib = 0; ib < QK / 32; ++ib) {
-        uint8_t *p = y->qs + QK / 4 + 4 * ib;
-        const uint32_t v = scales_and_signs[ib];
-        p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
-    }
+    for (int ib = 0; ib < QK / 32; ++ib) store_le32(y->qs + QK / 4 + 4 * ib, scales_and_signs[ib]);
 }
 
 static inline size_t iq_rows_iq3_xxs(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
-    if (n_per_row % QK) return 0;
-    const gk_iq_grid *g = gk_iq_grid_get(GK_IQGRID_IQ3_XXS);
-    if (!g) return 0;
-    const int64_t nb = n_per_row / QK;
-    gk_block_iq3_xxs *out = (gk_block_iq3_xxs *)y;
-    for (int64_t r = 0; r < nrows; ++r)
-        for (int64_t b = 0; b < nb; ++b)
-            quantize_block_iq3_xxs(g, x + r * n_per_row + QK * b, imatrix ? imatrix + QK * b : NULL,
-                                   out + r * nb + b);
-    return (size_t)(nrows * nb) * sizeof(gk_block_iq3_xxs);
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ3_XXS, 0, sizeof(gk_block_iq3_xxs), quantize_block_iq3_xxs);
 }
 
 /* -------------------------------------------------------------------------------------------------- IQ3_S */
 
-static inline void quantize_block_iq3_s(const gk_iq_grid *g, const float *xbl, const float *qwbl, gk_block_iq3_s *y) {
+static inline void quantize_block_iq3_s(const gk_iq_grid *g, const float *xbl, const float *qwbl, void *vy) {
+    gk_block_iq3_s *y = (gk_block_iq3_s *)vy;
     float scales[QK / 32], weight[32], xval[32], waux[32];
     int8_t L[32];
     uint8_t block_signs[4];
     memset(y, 0, sizeof(*y));
 
     float max_scale = 0;
-    float sumx2 = 0;
-    for (int i = 0; i < QK; ++i) sumx2 += xbl[i] * xbl[i];
-    float sigma2 = 2 * sumx2 / QK;
+    float sigma2 = 2 * block_sumx2(xbl) / QK;
 
     for (int ib = 0; ib < QK / 32; ++ib) {
         const float *xb = xbl + 32 * ib;
         sub_weights(32, xb, qwbl ? qwbl + 32 * ib : NULL, sigma2, weight, waux);
-        for (int k = 0; k < 4; ++k) {
-            uint8_t s = 0;
-            for (int i = 0; i < 8; ++i) {
-                if (xb[8 * k + i] >= 0) xval[8 * k + i] = xb[8 * k + i];
-                else {
-                    xval[8 * k + i] = -xb[8 * k + i];
-                    s |= (uint8_t)(1 << i);
-                }
-            }
-            block_signs[k] = s;
-        }
-        float max = xval[0];
-        for (int i = 1; i < 32; ++i) max = IQ_MAX(max, xval[i]);
+        for (int k = 0; k < 4; ++k) block_signs[k] = signs8(xb + 8 * k, weight + 8 * k, xval + 8 * k, 0);
+        float max = max_of(32, xval);
         memset(L, 0, 32);
         if (!max) {
             scales[ib] = 0;
@@ -593,39 +545,60 @@ static inline void quantize_block_iq3_s(const gk_iq_grid *g, const float *xbl, c
     float d = max_scale / 31;
     y->d = gk_fp32_to_fp16(d * 1.033f);
     float id = 1 / d;
-    for (int ib = 0; ib < QK / 32; ib += 2) {
-        int l1 = gk_iq_nearest_int(0.5f * (id * scales[ib + 0] - 1));
-        l1 = IQ_MAX(0, IQ_MIN(15, l1));
-        int l2 = gk_iq_nearest_int(0.5f * (id * scales[ib + 1] - 1));
-        l2 = IQ_MAX(0, IQ_MIN(15, l2));
-        y->scales[ib / 2] = (uint8_t)(l1 | (l2 << 4));
-    }
+    pack_scale_nibbles(QK / 32, scales, id, y->scales);
 }
 
 static inline size_t iq_rows_iq3_s(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
-    if (n_per_row % QK) return 0;
-    const gk_iq_grid *g = gk_iq_grid_get(GK_IQGRID_IQ3_S);
-    if (!g) return 0;
-    const int64_t nb = n_per_row / QK;
-    gk_block_iq3_s *out = (gk_block_iq3_s *)y;
-    for (int64_t r = 0; r < nrows; ++r)
-        for (int64_t b = 0; b < nb; ++b)
-            quantize_block_iq3_s(g, x + r * n_per_row + QK * b, imatrix ? imatrix + QK * b : NULL,
-                                 out + r * nb + b);
-    return (size_t)(nrows * nb) * sizeof(gk_block_iq3_s);
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ3_S, 0, sizeof(gk_block_iq3_s), quantize_block_iq3_s);
 }
 
 /* ================================================================================================ IQ1 */
 
-static inline int pattern_of_iq1(const int8_t *L) {
-    int u = 0;
-    for (int i = 0; i < 8; ++i) u |= L[i] << 2 * i;
-    return u;
+/* The n values of a sub-block as (value, position) pairs in ascending order: the split search runs over them. */
+static inline void sorted_pairs(int n, const float *xb, sort_pair *pairs) {
+    for (int j = 0; j < n; ++j) {
+        pairs[j].x = xb[j];
+        pairs[j].i = j;
+    }
+    iq_sort(pairs, n);
+}
+
+/* Levels 0 | 1 | 2 for the sorted values below i1, from i1 to i2, from i2 on. */
+static inline void split_levels(int n, const sort_pair *pairs, int i1, int i2, int8_t *L) {
+    for (int j = 0; j < i1; ++j) L[pairs[j].i] = 0;
+    for (int j = i1; j < i2; ++j) L[pairs[j].i] = 1;
+    for (int j = i2; j < n; ++j) L[pairs[j].i] = 2;
+}
+
+/* Grid index of the 8 levels in L at value set xx; off the grid, the best neighbour's (L updated) and
+ * *all_on_grid is cleared. */
+static inline int snap8_iq1(const gk_iq_grid *g, const float *xb, const float *weight, float scale, const float *xx,
+                            int8_t *L, int *all_on_grid) {
+    const int u = pattern_of(L);
+    int gi = g->map[u];
+    if (gi < 0) {
+        *all_on_grid = 0;
+        gi = iq_nb1(g, u, xb, weight, scale, xx, L);
+    }
+    return gi;
+}
+
+/* Adds sum w*q*x and sum w*q*q over the 8 values of grid point index (q = xx[level]) to *sumqx and *sumq2. */
+static inline void grid8_sums(const gk_iq_grid *g, int index, const float *xx, const float *weight, const float *xb,
+                              float *sumqx, float *sumq2) {
+    const int8_t *pg = (const int8_t *)(g->grid8 + index);
+    for (int j = 0; j < 8; ++j) {
+        float w = weight[j];
+        float q = xx[(pg[j] - 1) / 2];
+        *sumqx += w * q * xb[j];
+        *sumq2 += w * q * q;
+    }
 }
 
 /* ------------------------------------------------------------------------------------------------- IQ1_S */
 
-static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, const float *qwbl, gk_block_iq1_s *y) {
+static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, const float *qwbl, void *vy) {
+    gk_block_iq1_s *y = (gk_block_iq1_s *)vy;
     const float x_p[3] = {-1 + GK_IQ1S_DELTA, GK_IQ1S_DELTA, 1 + GK_IQ1S_DELTA};
     const float x_m[3] = {-1 - GK_IQ1S_DELTA, -GK_IQ1S_DELTA, 1 - GK_IQ1S_DELTA};
     float scales[QK / IQ1S_BLOCK], weight[IQ1S_BLOCK], sumx[IQ1S_BLOCK + 1], sumw[IQ1S_BLOCK + 1];
@@ -640,26 +613,19 @@ static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, c
     uint16_t qh[QK / IQ1S_BLOCK] = {0};
 
     float max_scale = 0;
-    float sumx2 = 0;
-    for (int i = 0; i < QK; ++i) sumx2 += xbl[i] * xbl[i];
-    float sigma2 = 2 * sumx2 / QK;
+    float sigma2 = 2 * block_sumx2(xbl) / QK;
 
     for (int ib = 0; ib < QK / bs; ++ib) {
         const float *xb = xbl + bs * ib;
         const float *qw = qwbl + bs * ib;
         for (int i = 0; i < bs; ++i) weight[i] = qw[i] * sqrtf(sigma2 + xb[i] * xb[i]);
-        float max = fabsf(xb[0]);
-        for (int i = 1; i < bs; ++i) max = IQ_MAX(max, fabsf(xb[i]));
+        float max = max_abs(bs, xb);
         if (max < GROUP_MAX_EPS_IQ1_S) {
             scales[ib] = 0;
             shifts[ib] = 1;
             continue;
         }
-        for (int j = 0; j < bs; ++j) {
-            pairs[j].x = xb[j];
-            pairs[j].i = j;
-        }
-        iq_sort(pairs, bs);
+        sorted_pairs(bs, xb, pairs);
         sumx[0] = sumw[0] = 0;
         for (int j = 0; j < bs; ++j) {
             int i = pairs[j].i;
@@ -676,9 +642,7 @@ static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, c
             shifts[ib] = 1;
             continue;
         }
-        for (int j = 0; j < besti1; ++j) L[pairs[j].i] = 0;
-        for (int j = besti1; j < besti2; ++j) L[pairs[j].i] = 1;
-        for (int j = besti2; j < bs; ++j) L[pairs[j].i] = 2;
+        split_levels(bs, pairs, besti1, besti2, L);
         if (scale < 0) {
             for (int j = 0; j < bs; ++j) L[j] = (int8_t)(2 - L[j]);
             scale = -scale;
@@ -686,26 +650,11 @@ static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, c
         }
         int all_on_grid = 1;
         const float *xx = best_shift == 1 ? x_p : x_m;
-        for (int k = 0; k < bs / 8; ++k) {
-            const int u = pattern_of_iq1(L + 8 * k);
-            int gi = g->map[u];
-            if (gi < 0) {
-                all_on_grid = 0;
-                gi = iq_nb1(g, u, xb + 8 * k, weight + 8 * k, scale, xx, L + 8 * k);
-            }
-            index[k] = (uint16_t)gi;
-        }
+        for (int k = 0; k < bs / 8; ++k)
+            index[k] = (uint16_t)snap8_iq1(g, xb + 8 * k, weight + 8 * k, scale, xx, L + 8 * k, &all_on_grid);
         if (!all_on_grid) {
             float sumqx = 0, sumq2 = 0;
-            for (int k = 0; k < bs / 8; ++k) {
-                const int8_t *pg = (const int8_t *)(g->grid8 + index[k]);
-                for (int j = 0; j < 8; ++j) {
-                    float w = weight[8 * k + j];
-                    float q = xx[(pg[j] - 1) / 2];
-                    sumqx += w * q * xb[8 * k + j];
-                    sumq2 += w * q * q;
-                }
-            }
+            for (int k = 0; k < bs / 8; ++k) grid8_sums(g, index[k], xx, weight + 8 * k, xb + 8 * k, &sumqx, &sumq2);
             if (sumqx > 0 && sumq2 > 0) scale = sumqx / sumq2;
         }
         uint16_t h = 0;
@@ -724,8 +673,7 @@ static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, c
         y->d = gk_fp32_to_fp16(d * 1.125f);
         float id = 1 / d;
         for (int ib = 0; ib < QK / bs; ++ib) {
-            int l = gk_iq_nearest_int(0.5f * (id * scales[ib] - 1));
-            l = IQ_MAX(0, IQ_MIN(7, l));
+            int l = odd_level(id, scales[ib], 7);
             if (shifts[ib] == -1) l |= 8;
             qh[ib] |= (uint16_t)(l << 12);
         }
@@ -738,15 +686,8 @@ static inline void quantize_block_iq1_s(const gk_iq_grid *g, const float *xbl, c
 }
 
 static inline size_t iq_rows_iq1_s(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
-    if (!imatrix || n_per_row % QK) return 0; /* ggml requires an importance matrix for IQ1_S */
-    const gk_iq_grid *g = gk_iq_grid_get(GK_IQGRID_IQ1_S);
-    if (!g) return 0;
-    const int64_t nb = n_per_row / QK;
-    gk_block_iq1_s *out = (gk_block_iq1_s *)y;
-    for (int64_t r = 0; r < nrows; ++r)
-        for (int64_t b = 0; b < nb; ++b)
-            quantize_block_iq1_s(g, x + r * n_per_row + QK * b, imatrix + QK * b, out + r * nb + b);
-    return (size_t)(nrows * nb) * sizeof(gk_block_iq1_s);
+    /* ggml requires an importance matrix for IQ1_S */
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ1_S, 1, sizeof(gk_block_iq1_s), quantize_block_iq1_s);
 }
 
 /* ------------------------------------------------------------------------------------------------- IQ1_M */
@@ -759,7 +700,8 @@ static inline void iq1m_weights(const float *xb, const float *qw, float sigma2, 
     }
 }
 
-static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, const float *qwbl, gk_block_iq1_m *y) {
+static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, const float *qwbl, void *vy) {
+    gk_block_iq1_m *y = (gk_block_iq1_m *)vy;
     const float x_p[3] = {-1 + GK_IQ1M_DELTA, GK_IQ1M_DELTA, 1 + GK_IQ1M_DELTA};
     const float x_m[3] = {-1 - GK_IQ1M_DELTA, -GK_IQ1M_DELTA, 1 - GK_IQ1M_DELTA};
     static const uint8_t masks[4] = {0x00, 0x80, 0x08, 0x88};
@@ -774,26 +716,19 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
     memset(y, 0, sizeof(*y));
 
     float max_scale = 0;
-    float sumx2 = 0;
-    for (int i = 0; i < QK; ++i) sumx2 += xbl[i] * xbl[i];
-    float sigma2 = 2 * sumx2 / QK;
+    float sigma2 = 2 * block_sumx2(xbl) / QK;
 
     for (int ib = 0; ib < QK / bs; ++ib) {
         const float *xb = xbl + bs * ib;
         float *weight = weights + bs * ib;
         iq1m_weights(xb, qwbl ? qwbl + bs * ib : NULL, sigma2, weight);
-        float max = fabsf(xb[0]);
-        for (int i = 1; i < bs; ++i) max = IQ_MAX(max, fabsf(xb[i]));
+        float max = max_abs(bs, xb);
         if (max < GROUP_MAX_EPS_IQ1_M) {
             scales[ib] = 0;
             shifts[ib] = 0;
             continue;
         }
-        for (int j = 0; j < bs; ++j) {
-            pairs[j].x = xb[j];
-            pairs[j].i = j;
-        }
-        iq_sort(pairs, bs);
+        sorted_pairs(bs, xb, pairs);
         iq1m_sums s;
         s.px[0][0] = s.px[1][0] = 0;
         s.pw[0][0] = s.pw[1][0] = 0;
@@ -821,9 +756,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
             shifts[ib] = 0;
             continue;
         }
-        for (int j = 0; j < besti1; ++j) L[pairs[j].i] = 0;
-        for (int j = besti1; j < besti2; ++j) L[pairs[j].i] = 1;
-        for (int j = besti2; j < bs; ++j) L[pairs[j].i] = 2;
+        split_levels(bs, pairs, besti1, besti2, L);
         if (scale < 0) {
             for (int j = 0; j < bs; ++j) L[j] = (int8_t)(2 - L[j]);
             scale = -scale;
@@ -832,25 +765,13 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
         int all_on_grid = 1;
         for (int k = 0; k < bs / 8; ++k) {
             xx = (k == 0 ? best_k < 2 : best_k % 2 == 0) ? x_p : x_m;
-            const int u = pattern_of_iq1(L + 8 * k);
-            int gi = g->map[u];
-            if (gi < 0) {
-                all_on_grid = 0;
-                gi = iq_nb1(g, u, xb + 8 * k, weight + 8 * k, scale, xx, L + 8 * k);
-            }
-            index[k] = (uint16_t)gi;
+            index[k] = (uint16_t)snap8_iq1(g, xb + 8 * k, weight + 8 * k, scale, xx, L + 8 * k, &all_on_grid);
         }
         if (!all_on_grid) {
             float sumqx_f = 0, sumq2_f = 0;
             for (int k = 0; k < bs / 8; ++k) {
                 xx = (k == 0 ? best_k < 2 : best_k % 2 == 0) ? x_p : x_m;
-                const int8_t *pg = (const int8_t *)(g->grid8 + index[k]);
-                for (int j = 0; j < 8; ++j) {
-                    float w = weight[8 * k + j];
-                    float q = xx[(pg[j] - 1) / 2];
-                    sumqx_f += w * q * xb[8 * k + j];
-                    sumq2_f += w * q * q;
-                }
+                grid8_sums(g, index[k], xx, weight + 8 * k, xb + 8 * k, &sumqx_f, &sumq2_f);
             }
             if (sumqx_f > 0 && sumq2_f > 0) scale = sumqx_f / sumq2_f;
         }
@@ -869,8 +790,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
     float id = 1 / d;
     float sumqx_f = 0, sumq2_f = 0;
     for (int ib = 0; ib < QK / bs; ++ib) {
-        int l = gk_iq_nearest_int(0.5f * (id * scales[ib + 0] - 1));
-        l = IQ_MAX(0, IQ_MIN(7, l));
+        const int l = odd_level(id, scales[ib], 7);
         sc[ib / 4] |= (uint16_t)(l << 3 * (ib % 4));
         y->qh[ib] |= masks[shifts[ib]];
         const float *xb = xbl + bs * ib;
@@ -899,16 +819,7 @@ static inline void quantize_block_iq1_m(const gk_iq_grid *g, const float *xbl, c
 }
 
 static inline size_t iq_rows_iq1_m(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
-    if (n_per_row % QK) return 0;
-    const gk_iq_grid *g = gk_iq_grid_get(GK_IQGRID_IQ1_S);
-    if (!g) return 0;
-    const int64_t nb = n_per_row / QK;
-    gk_block_iq1_m *out = (gk_block_iq1_m *)y;
-    for (int64_t r = 0; r < nrows; ++r)
-        for (int64_t b = 0; b < nb; ++b)
-            quantize_block_iq1_m(g, x + r * n_per_row + QK * b, imatrix ? imatrix + QK * b : NULL,
-                                 out + r * nb + b);
-    return (size_t)(nrows * nb) * sizeof(gk_block_iq1_m);
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ1_S, 0, sizeof(gk_block_iq1_m), quantize_block_iq1_m);
 }
 
 #endif
