@@ -4,6 +4,17 @@
 #include "tables.h"
 #include "vecdot_helpers.h"
 
+/* The integer dot of a Q4_0 / Q4_1 block with 32 int8 activations: weight j < 16 is the low nibble of
+ * byte j, weight j + 16 its high nibble, minus offset (Q4_0: 8, Q4_1: 0). */
+static inline int dot_nibbles(const uint8_t *qs, int offset, const int8_t *q8) {
+    int isum = 0;
+    for (int j = 0; j < 16; j++) {
+        isum += ((qs[j] & 0xF) - offset) * q8[j];
+        isum += ((qs[j] >> 4) - offset) * q8[j + 16];
+    }
+    return isum;
+}
+
 void gk_vecdot_q8_0_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q8_0 *x = vx, *y = vy;
     float sum = 0;
@@ -20,11 +31,7 @@ void gk_vecdot_q4_0_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy
     const gk_block_q8_0 *y = vy;
     float sum = 0;
     for (int64_t b = 0; b < n / 32; b++) {
-        int isum = 0;
-        for (int j = 0; j < 16; j++) {
-            isum += ((x[b].qs[j] & 0xF) - 8) * y[b].qs[j];
-            isum += ((x[b].qs[j] >> 4) - 8) * y[b].qs[j + 16];
-        }
+        const int isum = dot_nibbles(x[b].qs, 8, y[b].qs);
         sum += (float)isum * (GK_F16(x[b].d) * GK_F16(y[b].d));
     }
     *s = sum;
@@ -36,11 +43,7 @@ void gk_vecdot_q4_1_q8_1_ref(int64_t n, float *s, const void *vx, const void *vy
     const gk_block_q8_1 *y = vy;
     float sum = 0;
     for (int64_t b = 0; b < n / 32; b++) {
-        int isum = 0;
-        for (int j = 0; j < 16; j++) {
-            isum += (x[b].qs[j] & 0xF) * y[b].qs[j];
-            isum += (x[b].qs[j] >> 4) * y[b].qs[j + 16];
-        }
+        const int isum = dot_nibbles(x[b].qs, 0, y[b].qs);
         sum += (GK_F16(x[b].d) * GK_F16(y[b].d)) * (float)isum + GK_F16(x[b].m) * GK_F16(y[b].s);
     }
     *s = sum;
