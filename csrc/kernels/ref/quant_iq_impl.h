@@ -102,7 +102,8 @@ static inline size_t iq_rows(const float *x, void *y, int64_t nrows, int64_t n_p
     uint8_t *out = (uint8_t *)y;
     for (int64_t r = 0; r < nrows; ++r)
         for (int64_t b = 0; b < nb; ++b)
-            block(g, x + r * n_per_row + QK * b, imatrix ? imatrix + QK * b : NULL, out + (size_t)(r * nb + b) * block_bytes);
+            block(g, x + r * n_per_row + QK * b, imatrix ? imatrix + QK * b : NULL,
+                  out + (size_t)(r * nb + b) * block_bytes);
     return (size_t)(nrows * nb) * block_bytes;
 }
 
@@ -264,7 +265,8 @@ static inline void quantize_block_iq2_xxs(const gk_iq_grid *g, const float *xbl,
 
 static inline size_t iq_rows_iq2_xxs(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
     /* ggml requires an importance matrix for IQ2_XXS */
-    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ2_XXS, 1, sizeof(gk_block_iq2_xxs), quantize_block_iq2_xxs);
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ2_XXS, 1, sizeof(gk_block_iq2_xxs),
+                   quantize_block_iq2_xxs);
 }
 
 /* ------------------------------------------------------------------------------------ IQ2_XS and IQ2_S */
@@ -342,7 +344,8 @@ static inline void quantize_block_iq2_xs(const gk_iq_grid *g, const float *xbl, 
 
 static inline size_t iq_rows_iq2_xs(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
     /* ggml requires an importance matrix for IQ2_XS */
-    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ2_XS, 1, sizeof(gk_block_iq2_xs), quantize_block_iq2_xs);
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ2_XS, 1, sizeof(gk_block_iq2_xs),
+                   quantize_block_iq2_xs);
 }
 
 static inline void quantize_block_iq2_s(const gk_iq_grid *g, const float *xbl, const float *qwbl, void *vy) {
@@ -501,7 +504,8 @@ static inline void quantize_block_iq3_xxs(const gk_iq_grid *g, const float *xbl,
 }
 
 static inline size_t iq_rows_iq3_xxs(const float *x, void *y, int64_t nrows, int64_t n_per_row, const float *imatrix) {
-    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ3_XXS, 0, sizeof(gk_block_iq3_xxs), quantize_block_iq3_xxs);
+    return iq_rows(x, y, nrows, n_per_row, imatrix, GK_IQGRID_IQ3_XXS, 0, sizeof(gk_block_iq3_xxs),
+                   quantize_block_iq3_xxs);
 }
 
 /* -------------------------------------------------------------------------------------------------- IQ3_S */
