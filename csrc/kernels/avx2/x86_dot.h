@@ -12,6 +12,7 @@
 #define GK_X86_DOT_H
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "blocks.h"
 #include "tables.h"
@@ -20,6 +21,9 @@
 
 #define GK_AI static inline __attribute__((always_inline))
 #define GK_RMAX 4
+
+/* 64-byte aligned allocation (size rounded up to a multiple of 64, as aligned_alloc requires) */
+static inline void *gk_amalloc(size_t size) { return aligned_alloc(64, (size + 63) & ~(size_t)63); }
 
 /* acc + sum of 4 adjacent u8*s8 products, per int32 lane. u <= 127 or s small enough that maddubs
  * never saturates (callers guarantee it). */
