@@ -124,11 +124,11 @@ TAIL_BY(gk_k_q8_0, gk_block_q8_0) TAIL_BY(gk_k_q4_0, gk_block_q8_0) TAIL_BY(gk_k
 TAIL_BY(gk_k_iq4_nl, gk_block_q8_0) TAIL_BY(gk_k_mxfp4, gk_block_q8_0)
 TAIL_BY(gk_k_q4_1, gk_block_q8_1) TAIL_BY(gk_k_q5_1, gk_block_q8_1)
 
-/* 5th bits of blocks b, b+1 in nib layout: [b 0..15, b+1 0..15, b 16..31, b+1 16..31] -> 0x10 */
-static inline __m512i gemv_q5_high(const gk_block_q5_0 *x) {
+/* 5th bits of blocks b, b+1 (their qh) in nib layout: [b 0..15, b+1 0..15, b 16..31, b+1 16..31] -> 0x10 */
+static inline __m512i gemv_q5_high(const uint8_t *qh0, const uint8_t *qh1) {
     uint32_t h0, h1;
-    memcpy(&h0, x[0].qh, 4);
-    memcpy(&h1, x[1].qh, 4);
+    memcpy(&h0, qh0, 4);
+    memcpy(&h1, qh1, 4);
     const __mmask64 m = (__mmask64)(h0 & 0xFFFF) | ((__mmask64)(h1 & 0xFFFF) << 16) |
                         ((__mmask64)(h0 >> 16) << 32) | ((__mmask64)(h1 >> 16) << 48);
     return _mm512_maskz_mov_epi8(m, _mm512_set1_epi8(0x10));
@@ -166,7 +166,7 @@ GEMV_FN_A(q4_0, gk_block_q4_0, 1, 0, gk_block_q8_0,
         GEMV_ROW(8, GEMV_IDX_NIB, XD8, { u = gemv_nib(x[b].qs, sizeof(*x)); }, (void)0,
                  tail_gk_k_q4_0(x + b, yb + b)))
 GEMV_FN_A(q5_0, gk_block_q5_0, 1, 0, gk_block_q8_0,
-        GEMV_ROW(16, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q5_high(x + b)); },
+        GEMV_ROW(16, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q5_high(x[b].qh, x[b + 1].qh)); },
                  (void)0, tail_gk_k_q5_0(x + b, yb + b)))
 GEMV_FN_A(q8_0, gk_block_q8_0, 0, 0, gk_block_q8_0,
         GEMV_ROW(128, GEMV_IDX_FLAT, XD8,
@@ -181,16 +181,8 @@ GEMV_FN_A(q8_0, gk_block_q8_0, 0, 0, gk_block_q8_0,
 GEMV_FN_A(q4_1, gk_block_q4_1, 1, 1, gk_block_q8_1,
           GEMV_ROW(0, GEMV_IDX_NIB, XD8, { u = gemv_nib(x[b].qs, sizeof(*x)); }, XM8_S8,
                    tail_gk_k_q4_1(x + b, yb + b)))
-static inline __m512i gemv_q51_high(const gk_block_q5_1 *x) {
-    uint32_t h0, h1;
-    memcpy(&h0, x[0].qh, 4);
-    memcpy(&h1, x[1].qh, 4);
-    const __mmask64 m = (__mmask64)(h0 & 0xFFFF) | ((__mmask64)(h1 & 0xFFFF) << 16) |
-                        ((__mmask64)(h0 >> 16) << 32) | ((__mmask64)(h1 >> 16) << 48);
-    return _mm512_maskz_mov_epi8(m, _mm512_set1_epi8(0x10));
-}
 GEMV_FN_A(q5_1, gk_block_q5_1, 1, 1, gk_block_q8_1,
-          GEMV_ROW(0, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q51_high(x + b)); },
+          GEMV_ROW(0, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q5_high(x[b].qh, x[b + 1].qh)); },
                    XM8_S8, tail_gk_k_q5_1(x + b, yb + b)))
 
 static const int8_t *iq4nl_tbl(void) { return gk_kvalues_iq4nl; }
