@@ -118,7 +118,7 @@ static void gemm_packed(gk_pack_fn pack, int bl, int act, int has_min, int64_t k
 /* a tail block through the ymm kernel (same arithmetic as vec_dot) */
 #define TAIL_BY(KERN, YT)                                                                            \
     static float tail_##KERN(const void *xb, const void *yb) {                                       \
-        float t; const void *a1[1] = {yb}; KERN(32, &t, xb, a1, 1); return t;                        \
+        float t; KERN(32, &t, xb, yb); return t;                                                     \
     }
 TAIL_BY(gk_k_q8_0, gk_block_q8_0) TAIL_BY(gk_k_q4_0, gk_block_q8_0) TAIL_BY(gk_k_q5_0, gk_block_q8_0)
 TAIL_BY(gk_k_iq4_nl, gk_block_q8_0) TAIL_BY(gk_k_mxfp4, gk_block_q8_0)
