@@ -159,70 +159,54 @@ GK_AI void gk_k4_scales_vec(const uint8_t *q, __m256i *scd, __m256i *mins16) {
     *mins16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
 }
 
-/* Q4_K: 8 sub-blocks of 32, 6-bit scales and mins; unsigned nibbles, scales applied in int16 madd. */
-GK_AI void gk_k_q4_K(int64_t n, float *s, const void *vx, const void *vy) {
-    const gk_block_q4_K *x = vx;
-    const gk_block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        __m256i scd, mins16;
-        gk_k4_scales_vec(x[b].scales, &scd, &mins16);
-        const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);
-        __m256i sumi = _mm256_setzero_si256();
-        for (int j = 0; j < 4; j++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j));
-            const __m256i lo = _mm256_and_si256(bits, m4);
-            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
-            const __m256i sl = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j));
-            const __m256i sh = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j + 1));
-            const __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j));
-            const __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j + 32));
-            const __m256i p0 = _mm256_madd_epi16(sl, _mm256_maddubs_epi16(lo, y0));
-            const __m256i p1 = _mm256_madd_epi16(sh, _mm256_maddubs_epi16(hi, y1));
-            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p0, p1));
-        }
-        const float dy = y[b].d;
-        const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(sumi), acc);
-        accm = _mm256_fmadd_ps(_mm256_set1_ps(dmin * dy), _mm256_cvtepi32_ps(pm), accm);
+/* Q4_K / Q5_K: 8 sub-blocks of 32, 6-bit scales and mins; unsigned codes, scales applied in int16 madd.
+ * BLOCK_BITS reads what a super-block x[b] adds to its nibbles (Q5_K: the 5th bits, qh); CODES sets lo
+ * and hi, the codes of sub-blocks 2j and 2j + 1, from the 32 bytes of nibbles `bits` (and qh). */
+#define GK_K45_KERNEL(name, BT, BLOCK_BITS, CODES)                                                 \
+    GK_AI void name(int64_t n, float *s, const void *vx, const void *vy) {                         \
+        const BT *x = vx;                                                                          \
+        const gk_block_q8_K *y = vy;                                                               \
+        __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();                              \
+        const __m256i m4 = _mm256_set1_epi8(0x0F);                                                 \
+        for (int64_t b = 0; b < n / GK_QK_K; b++) {                                                \
+            __m256i scd, mins16;                                                                   \
+            gk_k4_scales_vec(x[b].scales, &scd, &mins16);                                          \
+            const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);                              \
+            BLOCK_BITS;                                                                            \
+            __m256i sumi = _mm256_setzero_si256();                                                 \
+            for (int j = 0; j < 4; j++) {                                                          \
+                const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j));      \
+                __m256i lo, hi;                                                                    \
+                CODES;                                                                             \
+                const __m256i sl = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j));     \
+                const __m256i sh = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j + 1)); \
+                const __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j));        \
+                const __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j + 32));   \
+                const __m256i p0 = _mm256_madd_epi16(sl, _mm256_maddubs_epi16(lo, y0));            \
+                const __m256i p1 = _mm256_madd_epi16(sh, _mm256_maddubs_epi16(hi, y1));            \
+                sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p0, p1));                           \
+            }                                                                                      \
+            const float dy = y[b].d;                                                               \
+            const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums)); \
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(sumi), acc);          \
+            accm = _mm256_fmadd_ps(_mm256_set1_ps(dmin * dy), _mm256_cvtepi32_ps(pm), accm);       \
+        }                                                                                          \
+        *s = gk_hsum(_mm256_sub_ps(acc, accm));                                                    \
     }
-    *s = gk_hsum(_mm256_sub_ps(acc, accm));
-}
 
-GK_AI void gk_k_q5_K(int64_t n, float *s, const void *vx, const void *vy) {
-    const gk_block_q5_K *x = vx;
-    const gk_block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m16 = _mm256_set1_epi8(0x10);
-    for (int64_t b = 0; b < n / GK_QK_K; b++) {
-        __m256i scd, mins16;
-        gk_k4_scales_vec(x[b].scales, &scd, &mins16);
-        const float d = gk_f16(x[b].d), dmin = gk_f16(x[b].dmin);
-        const __m256i qh = _mm256_loadu_si256((const __m256i *)x[b].qh);
-        __m256i sumi = _mm256_setzero_si256();
-        for (int j = 0; j < 4; j++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x[b].qs + 32 * j));
-            /* bit 2j / 2j+1 of qh -> 0x10 */
-            const __m256i h0 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j), 4), m16);
-            const __m256i h1 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j + 1), 4), m16);
-            const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
-            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
-            const __m256i sl = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j));
-            const __m256i sh = _mm256_permutevar8x32_epi32(scd, _mm256_set1_epi32(2 * j + 1));
-            const __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j));
-            const __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[b].qs + 64 * j + 32));
-            const __m256i p0 = _mm256_madd_epi16(sl, _mm256_maddubs_epi16(lo, y0));
-            const __m256i p1 = _mm256_madd_epi16(sh, _mm256_maddubs_epi16(hi, y1));
-            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p0, p1));
-        }
-        const float dy = y[b].d;
-        const __m256i pm = _mm256_madd_epi16(mins16, _mm256_loadu_si256((const __m256i *)y[b].bsums));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(sumi), acc);
-        accm = _mm256_fmadd_ps(_mm256_set1_ps(dmin * dy), _mm256_cvtepi32_ps(pm), accm);
-    }
-    *s = gk_hsum(_mm256_sub_ps(acc, accm));
-}
+GK_K45_KERNEL(gk_k_q4_K, gk_block_q4_K, (void)0, {
+    lo = _mm256_and_si256(bits, m4);
+    hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+})
+
+/* bit 2j / 2j + 1 of qh -> 0x10 */
+GK_K45_KERNEL(gk_k_q5_K, gk_block_q5_K, const __m256i qh = _mm256_loadu_si256((const __m256i *)x[b].qh), {
+    const __m256i m16 = _mm256_set1_epi8(0x10);
+    const __m256i h0 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j), 4), m16);
+    const __m256i h1 = _mm256_and_si256(_mm256_slli_epi16(_mm256_srli_epi16(qh, 2 * j + 1), 4), m16);
+    lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
+    hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
+})
 
 /* ------------------------------------------------------------------ floats */
 
