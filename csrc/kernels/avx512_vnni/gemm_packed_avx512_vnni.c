@@ -15,7 +15,6 @@
 #include "../avx2/gemm_packed_x86.h"
 #include "gemv_avx512_vnni.h"
 
-
 #define TILE 16   /* weight rows per packed tile (zmm lanes) */
 #define XR 8      /* activation rows per micro-kernel call */
 #define TGROUP 32 /* packed tiles kept at once when x has more than GK_GEMM_IB rows (512 weight rows) */
@@ -53,7 +52,8 @@ static inline __attribute__((always_inline)) void pack_tile(decode_fn dec, int n
 
 /* R activation rows x TILE weight rows over nb blocks of BL weights. */
 static inline __attribute__((always_inline)) void micro(const gk_packed_tile *t, int64_t nb, int64_t k,
-                                                         const gk_act_form *f, int64_t i0, const int R, const int BL, int has_min, __m512 *out) {
+                                                         const gk_act_form *f, int64_t i0, const int R, const int BL,
+                                                         int has_min, __m512 *out) {
     __m512 acc[XR];
     for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
