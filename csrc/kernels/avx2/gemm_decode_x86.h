@@ -1,4 +1,5 @@
-/* Weight decoders of the packed gemm kernels (avx2/gemm_packed_avx2.c, avx512_vnni/gemm_packed_avx512_vnni.c):
+/* Weight decoders of the packed gemm kernels (gemm_packed_x86.h, the driver of avx2/gemm_packed_avx2.c and
+ * avx512_vnni/gemm_packed_avx512_vnni.c):
  * every quantized type's super-block as 32-byte int8 chunks in element order, with the float scale and
  * min of each scale block. AVX2 intrinsics only; static inline only. */
 #ifndef GK_GEMM_DECODE_X86_H

@@ -63,8 +63,8 @@ static inline __attribute__((always_inline)) __m256 f16x8(const void *p, size_t 
         }                                                                                          \
         float sum = gk_hsum(_mm256_add_ps(acc0, acc1)) + (MINS ? 1.0f : -(float)(OFF)) * gk_hsum(acco); \
         if (b0 < nb) {                                                                             \
-            float t; const void *a1[1] = {y + b0};                                                 \
-            TAILK((nb - b0) * 32, &t, x + b0, a1, 1);                                              \
+            float t;                                                                               \
+            TAILK((nb - b0) * 32, &t, x + b0, y + b0);                                             \
             sum += t;                                                                              \
         }                                                                                          \
         c[j] = sum;                                                                                \

@@ -1,6 +1,6 @@
 /* x86 helpers of the codebook types (grid rows, signs) and of UE4M3 scales, used by the packed gemm
  * (gemm_decode_x86.h), and the avx2 Q2_0 kernel (same shape as x86_dot.h, included first: one weight
- * row against R activation rows). The other low-bit vec_dot kernels are vecdot_{iq,iq1,tq1,q1q2,nvfp4}_<isa>.c. */
+ * row against one activation row). The other low-bit vec_dot kernels are vecdot_{iq,iq1,tq1,q1q2,nvfp4}_<isa>.c. */
 #ifndef GK_X86_DOT_IQ_H
 #define GK_X86_DOT_IQ_H
 #include "x86_dot.h"
@@ -30,30 +30,25 @@ GK_AI __m256i gk_q2_0_expand(const uint8_t *p) {
                            _mm256_or_si256(_mm256_and_si256(s2, p2), _mm256_and_si256(s3, p3)));
 }
 
-GK_AI void gk_k_q2_0(int64_t n, float *s, const void *vx, const void *const *a, const int R) {
+GK_AI void gk_k_q2_0(int64_t n, float *s, const void *vx, const void *vy) {
     const gk_block_q2_0 *x = vx;
-    const gk_block_q8_0 *ya[GK_RMAX];
-    __m256 acc[GK_RMAX];
-    for (int r = 0; r < R; r++) { ya[r] = a[r]; acc[r] = _mm256_setzero_ps(); }
+    const gk_block_q8_0 *y = vy;
+    __m256 acc = _mm256_setzero_ps();
     const __m256i ones = _mm256_set1_epi8(1);
     for (int64_t b = 0; b < n / 64; b++) {
-        __m256 bacc[GK_RMAX];
-        for (int r = 0; r < R; r++) bacc[r] = _mm256_setzero_ps();
+        __m256 bacc = _mm256_setzero_ps();
         for (int k = 0; k < 2; k++) {
             const __m256i q = gk_q2_0_expand(x[b].qs + 8 * k);
-            for (int r = 0; r < R; r++) {
-                const gk_block_q8_0 *yb = &ya[r][2 * b + k];
-                const __m256i y = _mm256_loadu_si256((const __m256i *)yb->qs);
-                /* sum (q - 1) y = sum q y - sum y */
-                __m256i p = gk_dp(_mm256_setzero_si256(), q, y);
-                p = _mm256_sub_epi32(p, gk_dp(_mm256_setzero_si256(), ones, y));
-                bacc[r] = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(yb->d)), _mm256_cvtepi32_ps(p), bacc[r]);
-            }
+            const gk_block_q8_0 *yb = &y[2 * b + k];
+            const __m256i yq = _mm256_loadu_si256((const __m256i *)yb->qs);
+            /* sum (q - 1) y = sum q y - sum y */
+            __m256i p = gk_dp(_mm256_setzero_si256(), q, yq);
+            p = _mm256_sub_epi32(p, gk_dp(_mm256_setzero_si256(), ones, yq));
+            bacc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(yb->d)), _mm256_cvtepi32_ps(p), bacc);
         }
-        const __m256 dw = _mm256_set1_ps(gk_f16(x[b].d));
-        for (int r = 0; r < R; r++) acc[r] = _mm256_fmadd_ps(dw, bacc[r], acc[r]);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(gk_f16(x[b].d)), bacc, acc);
     }
-    for (int r = 0; r < R; r++) s[r] = gk_hsum(acc[r]);
+    *s = gk_hsum(acc);
 }
 
 /* Four UE4M3 bytes -> 4 floats (value / 2, as gk_ue4m3_half): e > 0: 2^(e-8) (1 + m/8); e = 0:

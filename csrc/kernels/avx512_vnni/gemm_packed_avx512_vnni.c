@@ -7,131 +7,53 @@
  * symmetric types). Activations (Q8_0 or Q8_K) are re-expressed once per call as u8 = q + 128, a float
  * scale per 32 and, for the types with mins, the float sum d * sum(q) per 32. Then
  *   dot = sum_b s_b dx_b (sum_t (q_t + 128) w_t - 128 sum_t w_t) - sum_b m_b sx_b,
- * exact in integers per block; only the float summation order differs from vec_dot. */
+ * exact in integers per block; only the float summation order differs from vec_dot.
+ * The driver (tile loop, activation forms, packing loop, gemm entries) is shared: ../avx2/gemm_packed_x86.h. */
 #include <immintrin.h>
-#include <stdlib.h>
-#include <string.h>
 #include "blocks.h"
 #include "tables.h"
-#include "../avx2/gemm_decode_x86.h"
+#include "../avx2/gemm_packed_x86.h"
 #include "gemv_avx512_vnni.h"
-
 
 #define TILE 16   /* weight rows per packed tile (zmm lanes) */
 #define XR 8      /* activation rows per micro-kernel call */
+#define TGROUP 32 /* packed tiles kept at once when x has more than GK_GEMM_IB rows (512 weight rows) */
 /* Below a type's `small_m` rows of x, packing weight tiles costs more than it saves and each row runs
  * the m = 1 path. The values (the GEMM lines at the end) are the first m at which the packed path beat
  * m single-row passes on a 2048 x 4096 weight (Zen 4, one thread): 2-3 where decoding is cheap or the
  * m = 1 kernel slow, 5-7 for the K types, whose scales make packing dearer. */
 
-typedef struct {
-    uint8_t *wp;     /* nb * 8 * TILE * 4 packed int8 */
-    float *scale;    /* nb * TILE */
-    float *minv;     /* nb * TILE (NULL: no mins) */
-    int32_t *wsum;   /* nb * TILE: 128 * sum of the block's int8 weights */
-} packed_tile;
+/* chunk c of 16 rows: two 8 x 8 dword transposes joined, so each zmm holds 4 weights of every row.
+ * No "wide" path: vpdpbusd sums in int32 without saturating, so every type takes q + 128. */
+static inline __attribute__((always_inline)) void store_chunk16(__m256i (*q)[8], int ch, int64_t c, int bl, int wide,
+                                                                gk_packed_tile *t) {
+    (void)wide;
+    __m256i lo[8], hi[8];
+    for (int r = 0; r < 8; r++) { lo[r] = q[r][ch]; hi[r] = q[r + 8][ch]; }
+    transpose8(lo);
+    transpose8(hi);
+    __m512i *dst = (__m512i *)(t->wp + (size_t)c * 8 * TILE * 4);
+    __m512i ws[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+    for (int g = 0; g < 8; g++) {
+        const __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(lo[g]), hi[g], 1);
+        _mm512_store_si512(dst + g, v);
+        /* 128 * sum of 4 weights, per scale block */
+        const int h = bl == 16 ? g / 4 : 0;
+        ws[h] = _mm512_dpbusd_epi32(ws[h], _mm512_set1_epi8((char)0x80), v);
+    }
+    for (int h = 0; h < 32 / bl; h++) _mm512_store_si512(t->wsum + (c * (32 / bl) + h) * TILE, ws[h]);
+}
 
-/* Pack rows [0, rows) (rows <= TILE; missing rows are zero). A super-block of `nsub` scale blocks of
- * `bl` weights (16 or 32) decodes to nsub * bl / 32 chunks of 32 bytes; nb counts scale blocks. */
 static inline __attribute__((always_inline)) void pack_tile(decode_fn dec, int nsub, int bl, const uint8_t *w,
                                                             size_t w_stride, int rows, int64_t nb, int has_min,
-                                                            packed_tile *t) {
-    __m256i q[TILE][8];
-    float sc[TILE][16], mn[TILE][16];
-    const int nch = nsub * bl / 32;
-    for (int64_t sb = 0; sb < nb / nsub; sb++) {
-        for (int r = 0; r < TILE; r++) {
-            if (r < rows) dec(w + (size_t)r * w_stride, sb, q[r], sc[r], mn[r]);
-            else {
-                for (int j = 0; j < nch; j++) q[r][j] = _mm256_setzero_si256();
-                for (int j = 0; j < nsub; j++) { sc[r][j] = 0; mn[r][j] = 0; }
-            }
-        }
-        for (int ch = 0; ch < nch; ch++) {
-            const int64_t c = sb * nch + ch;  /* 32-element chunk index in the row */
-            __m256i lo[8], hi[8];
-            for (int r = 0; r < 8; r++) { lo[r] = q[r][ch]; hi[r] = q[r + 8][ch]; }
-            transpose8(lo);
-            transpose8(hi);
-            __m512i *dst = (__m512i *)(t->wp + (size_t)c * 8 * TILE * 4);
-            __m512i ws[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
-            for (int g = 0; g < 8; g++) {
-                const __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(lo[g]), hi[g], 1);
-                _mm512_store_si512(dst + g, v);
-                /* 128 * sum of 4 weights, per scale block */
-                const int h = bl == 16 ? g / 4 : 0;
-                ws[h] = _mm512_dpbusd_epi32(ws[h], _mm512_set1_epi8((char)0x80), v);
-            }
-            const int per = 32 / bl;
-            for (int h = 0; h < per; h++) {
-                const int64_t b = c * per + h;     /* scale block index in the row */
-                const int j = ch * per + h;        /* scale block index in the super-block */
-                _mm512_store_si512(t->wsum + b * TILE, ws[h]);
-                for (int r = 0; r < TILE; r++) {
-                    t->scale[b * TILE + r] = sc[r][j];
-                    if (has_min) t->minv[b * TILE + r] = mn[r][j];
-                }
-            }
-        }
-    }
-}
-
-/* Activations in the form the micro-kernel wants. */
-typedef struct {
-    uint8_t *xu;   /* m * k: q + 128 */
-    float *dx;     /* m * nb */
-    float *sx;     /* m * nb: dx * sum(q) (for mins), or NULL */
-} act_form;
-
-static void act_from_q8_0(const void *a, size_t a_stride, int64_t m, int64_t k, int bl, act_form *f) {
-    const int64_t nb = k / bl, per = 32 / bl;
-    for (int64_t i = 0; i < m; i++) {
-        const gk_block_q8_0 *y = (const gk_block_q8_0 *)((const char *)a + i * a_stride);
-        for (int64_t c = 0; c < k / 32; c++) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *)y[c].qs);
-            _mm256_storeu_si256((__m256i *)(f->xu + i * k + c * 32), _mm256_xor_si256(q, _mm256_set1_epi8((char)0x80)));
-        }
-        for (int64_t b = 0; b < nb; b++) f->dx[i * nb + b] = f16(y[b / per].d);
-    }
-}
-
-/* Q8_1: the min term of Q4_1/Q5_1 uses s = d * sum(q) */
-static void act_from_q8_1(const void *a, size_t a_stride, int64_t m, int64_t k, act_form *f) {
-    const int64_t nb = k / 32;
-    for (int64_t i = 0; i < m; i++) {
-        const gk_block_q8_1 *y = (const gk_block_q8_1 *)((const char *)a + i * a_stride);
-        for (int64_t b = 0; b < nb; b++) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *)y[b].qs);
-            _mm256_storeu_si256((__m256i *)(f->xu + i * k + b * 32), _mm256_xor_si256(q, _mm256_set1_epi8((char)0x80)));
-            f->dx[i * nb + b] = f16(y[b].d);
-            f->sx[i * nb + b] = f16(y[b].s);
-        }
-    }
-}
-
-static void act_from_q8_K(const void *a, size_t a_stride, int64_t m, int64_t k, int bl, act_form *f) {
-    const int64_t nb = k / bl, per = GK_QK_K / bl;
-    for (int64_t i = 0; i < m; i++) {
-        const gk_block_q8_K *y = (const gk_block_q8_K *)((const char *)a + i * a_stride);
-        for (int64_t c = 0; c < k / 32; c++) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *)(y[c / 8].qs + 32 * (c & 7)));
-            _mm256_storeu_si256((__m256i *)(f->xu + i * k + c * 32), _mm256_xor_si256(q, _mm256_set1_epi8((char)0x80)));
-        }
-        for (int64_t b = 0; b < nb; b++) {
-            const gk_block_q8_K *yb = &y[b / per];
-            const int j = (int)(b % per);
-            f->dx[i * nb + b] = yb->d;
-            if (f->sx) {
-                const int bs = bl == 16 ? yb->bsums[j] : yb->bsums[2 * j] + yb->bsums[2 * j + 1];
-                f->sx[i * nb + b] = yb->d * (float)bs;
-            }
-        }
-    }
+                                                            int wide, gk_packed_tile *t) {
+    gk_pack_tile(TILE, store_chunk16, dec, nsub, bl, w, w_stride, rows, nb, has_min, wide, t);
 }
 
 /* R activation rows x TILE weight rows over nb blocks of BL weights. */
-static inline __attribute__((always_inline)) void micro(const packed_tile *t, int64_t nb, int64_t k, const act_form *f,
-                                                         int64_t i0, const int R, const int BL, int has_min, __m512 *out) {
+static inline __attribute__((always_inline)) void micro(const gk_packed_tile *t, int64_t nb, int64_t k,
+                                                         const gk_act_form *f, int64_t i0, const int R, const int BL,
+                                                         int has_min, __m512 *out) {
     __m512 acc[XR];
     for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
@@ -170,78 +92,25 @@ static inline __attribute__((always_inline)) void micro(const packed_tile *t, in
     default: micro(&t, nb, k, &f, i, 1, BL, has_min, o); break;                   \
     }
 
-enum { ACT_Q8_0, ACT_Q8_1, ACT_Q8_K };
+/* rows [i0, ie) of x against one tile, XR at a time */
+static inline __attribute__((always_inline)) void tile_rows16(const gk_packed_tile *tp, const gk_act_form *fp,
+                                                              int64_t nb, int64_t k, int64_t i0, int64_t ie, int bl,
+                                                              int wide, int has_min, int rows, float *c, int64_t c_stride) {
+    (void)wide;
+    const gk_act_form f = *fp;
+    const gk_packed_tile t = *tp;
+    const __mmask16 mask = (__mmask16)((1u << rows) - 1);
+    for (int64_t i = i0; i < ie; i += XR) {
+        const int R = ie - i >= XR ? XR : (int)(ie - i);
+        __m512 o[XR] = {0};
+        if (bl == 16) { MICRO_R(16) } else { MICRO_R(32) }
+        for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + (i + r) * c_stride, mask, o[r]);
+    }
+}
 
-/* Rows of x per pass over the packed weight tiles: their activation bytes (IB * k) stay in L2 while
- * every tile passes over them. */
-#define IB 64
-#define TGROUP 32 /* packed tiles kept at once when x has more than IB rows (512 weight rows) */
-
-/* pack_tile for one type: its decoder inlined (built by the GEMM macros below) */
-typedef void (*pack_fn)(const uint8_t *w, size_t w_stride, int rows, int64_t nb, packed_tile *t);
-
-static void gemm_packed(pack_fn pack, int bl, int act, int has_min, int64_t k, const void *w, size_t w_stride,
+static void gemm_packed(gk_pack_fn pack, int bl, int act, int has_min, int64_t k, const void *w, size_t w_stride,
                         int64_t n, const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) {
-    const int64_t nb = k / bl, ntiles = (n + TILE - 1) / TILE;
-    /* one pass over x (m <= IB) needs one tile at a time; more passes keep a group of up to TGROUP
-     * packed tiles (TGROUP * TILE weight rows) while every block of x rows passes over them */
-    const int64_t kept = m <= IB ? 1 : (ntiles < TGROUP ? ntiles : TGROUP);
-    act_form f = {0};
-    packed_tile *tiles = calloc((size_t)kept, sizeof(packed_tile));
-    int ok = tiles != NULL;
-    f.xu = malloc((size_t)(m * k));
-    f.dx = malloc(sizeof(float) * (size_t)(m * nb));
-    if (has_min) f.sx = malloc(sizeof(float) * (size_t)(m * nb));
-    ok = ok && f.xu && f.dx && (!has_min || f.sx);
-    for (int64_t ti = 0; ok && ti < kept; ti++) {
-        packed_tile *t = &tiles[ti];
-        t->wp = gk_amalloc((size_t)(k * TILE));
-        t->scale = gk_amalloc(sizeof(float) * (size_t)(nb * TILE));
-        t->wsum = gk_amalloc(sizeof(int32_t) * (size_t)(nb * TILE));
-        if (has_min) t->minv = gk_amalloc(sizeof(float) * (size_t)(nb * TILE));
-        ok = t->wp && t->scale && t->wsum && (!has_min || t->minv);
-    }
-    if (!ok) {
-        for (int64_t i = 0; i < m; i++)
-            for (int64_t j = 0; j < n; j++) c[i * c_stride + j] = __builtin_nanf("");
-        goto done;
-    }
-    if (act == ACT_Q8_K) act_from_q8_K(a, a_stride, m, k, bl, &f);
-    else if (act == ACT_Q8_1) act_from_q8_1(a, a_stride, m, k, &f);
-    else act_from_q8_0(a, a_stride, m, k, bl, &f);
-    for (int64_t g0 = 0; g0 < ntiles; g0 += kept) {
-    const int64_t g1 = g0 + kept < ntiles ? g0 + kept : ntiles;
-    if (kept > 1)
-        for (int64_t ti = g0; ti < g1; ti++) {
-            const int64_t jt = ti * TILE;
-            const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
-            pack((const uint8_t *)w + jt * w_stride, w_stride, rows, nb, &tiles[ti - g0]);
-        }
-    for (int64_t i0 = 0; i0 < m; i0 += IB) {
-        const int64_t ie = i0 + IB < m ? i0 + IB : m;
-        for (int64_t ti = g0; ti < g1; ti++) {
-            const int64_t jt = ti * TILE;
-            const int rows = n - jt < TILE ? (int)(n - jt) : TILE;
-            packed_tile *tp = &tiles[kept > 1 ? ti - g0 : 0];
-            if (kept == 1) pack((const uint8_t *)w + jt * w_stride, w_stride, rows, nb, tp);
-            const packed_tile t = *tp;
-            const __mmask16 mask = (__mmask16)((1u << rows) - 1);
-            for (int64_t i = i0; i < ie; i += XR) {
-                const int R = ie - i >= XR ? XR : (int)(ie - i);
-                __m512 o[XR] = {0};
-                if (bl == 16) { MICRO_R(16) } else { MICRO_R(32) }
-                for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + (i + r) * c_stride + jt, mask, o[r]);
-            }
-        }
-    }
-    }
-done:
-    free(f.xu); free(f.dx); free(f.sx);
-    if (tiles)
-        for (int64_t ti = 0; ti < kept; ti++) {
-            free(tiles[ti].wp); free(tiles[ti].scale); free(tiles[ti].wsum); free(tiles[ti].minv);
-        }
-    free(tiles);
+    gk_gemm_packed(TILE, TGROUP, pack, tile_rows16, bl, act, has_min, 0, k, w, w_stride, n, a, a_stride, m, c, c_stride);
 }
 
 /* ---- m = 1 ---- */
@@ -249,17 +118,17 @@ done:
 /* a tail block through the ymm kernel (same arithmetic as vec_dot) */
 #define TAIL_BY(KERN, YT)                                                                            \
     static float tail_##KERN(const void *xb, const void *yb) {                                       \
-        float t; const void *a1[1] = {yb}; KERN(32, &t, xb, a1, 1); return t;                        \
+        float t; KERN(32, &t, xb, yb); return t;                                                     \
     }
 TAIL_BY(gk_k_q8_0, gk_block_q8_0) TAIL_BY(gk_k_q4_0, gk_block_q8_0) TAIL_BY(gk_k_q5_0, gk_block_q8_0)
 TAIL_BY(gk_k_iq4_nl, gk_block_q8_0) TAIL_BY(gk_k_mxfp4, gk_block_q8_0)
 TAIL_BY(gk_k_q4_1, gk_block_q8_1) TAIL_BY(gk_k_q5_1, gk_block_q8_1)
 
-/* 5th bits of blocks b, b+1 in nib layout: [b 0..15, b+1 0..15, b 16..31, b+1 16..31] -> 0x10 */
-static inline __m512i gemv_q5_high(const gk_block_q5_0 *x) {
+/* 5th bits of blocks b, b+1 (their qh) in nib layout: [b 0..15, b+1 0..15, b 16..31, b+1 16..31] -> 0x10 */
+static inline __m512i gemv_q5_high(const uint8_t *qh0, const uint8_t *qh1) {
     uint32_t h0, h1;
-    memcpy(&h0, x[0].qh, 4);
-    memcpy(&h1, x[1].qh, 4);
+    memcpy(&h0, qh0, 4);
+    memcpy(&h1, qh1, 4);
     const __mmask64 m = (__mmask64)(h0 & 0xFFFF) | ((__mmask64)(h1 & 0xFFFF) << 16) |
                         ((__mmask64)(h0 >> 16) << 32) | ((__mmask64)(h1 >> 16) << 48);
     return _mm512_maskz_mov_epi8(m, _mm512_set1_epi8(0x10));
@@ -297,7 +166,7 @@ GEMV_FN_A(q4_0, gk_block_q4_0, 1, 0, gk_block_q8_0,
         GEMV_ROW(8, GEMV_IDX_NIB, XD8, { u = gemv_nib(x[b].qs, sizeof(*x)); }, (void)0,
                  tail_gk_k_q4_0(x + b, yb + b)))
 GEMV_FN_A(q5_0, gk_block_q5_0, 1, 0, gk_block_q8_0,
-        GEMV_ROW(16, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q5_high(x + b)); },
+        GEMV_ROW(16, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q5_high(x[b].qh, x[b + 1].qh)); },
                  (void)0, tail_gk_k_q5_0(x + b, yb + b)))
 GEMV_FN_A(q8_0, gk_block_q8_0, 0, 0, gk_block_q8_0,
         GEMV_ROW(128, GEMV_IDX_FLAT, XD8,
@@ -312,16 +181,8 @@ GEMV_FN_A(q8_0, gk_block_q8_0, 0, 0, gk_block_q8_0,
 GEMV_FN_A(q4_1, gk_block_q4_1, 1, 1, gk_block_q8_1,
           GEMV_ROW(0, GEMV_IDX_NIB, XD8, { u = gemv_nib(x[b].qs, sizeof(*x)); }, XM8_S8,
                    tail_gk_k_q4_1(x + b, yb + b)))
-static inline __m512i gemv_q51_high(const gk_block_q5_1 *x) {
-    uint32_t h0, h1;
-    memcpy(&h0, x[0].qh, 4);
-    memcpy(&h1, x[1].qh, 4);
-    const __mmask64 m = (__mmask64)(h0 & 0xFFFF) | ((__mmask64)(h1 & 0xFFFF) << 16) |
-                        ((__mmask64)(h0 >> 16) << 32) | ((__mmask64)(h1 >> 16) << 48);
-    return _mm512_maskz_mov_epi8(m, _mm512_set1_epi8(0x10));
-}
 GEMV_FN_A(q5_1, gk_block_q5_1, 1, 1, gk_block_q8_1,
-          GEMV_ROW(0, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q51_high(x + b)); },
+          GEMV_ROW(0, GEMV_IDX_NIB, XD8, { u = _mm512_or_si512(gemv_nib(x[b].qs, sizeof(*x)), gemv_q5_high(x[b].qh, x[b + 1].qh)); },
                    XM8_S8, tail_gk_k_q5_1(x + b, yb + b)))
 
 static const int8_t *iq4nl_tbl(void) { return gk_kvalues_iq4nl; }
@@ -335,33 +196,16 @@ GEMV_FN_A(mxfp4, gk_block_mxfp4, 1, 0, gk_block_q8_0,
         GEMV_ROW(128, GEMV_IDX_NIB, XE8, { u = _mm512_shuffle_epi8(TBL128(fp4_tbl()), gemv_nib(x[b].qs, sizeof(*x))); },
                  (void)0, tail_gk_k_mxfp4(x + b, yb + b)))
 
-#define PACK(name, dec, nsub, bl, has_min)                                                           \
-    static void pack_##name(const uint8_t *w, size_t w_stride, int rows, int64_t nb, packed_tile *t) { \
-        pack_tile(dec, nsub, bl, w, w_stride, rows, nb, has_min, t);                                 \
-    }
-#define GEMM(name, TYPE, dec, nsub, bl, act, has_min, small_m)                                                      \
-    PACK(name, dec, nsub, bl, has_min)                                                              \
-    void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
-                                      const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        if (m < small_m) { /* packing does not pay for a few rows: the m = 1 path per row */       \
-            for (int64_t i = 0; i < m; i++)                                                         \
-                gk_gemv_by_vecdot(GK_ISA_AVX512_VNNI, TYPE, k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride); \
-            return;                                                                                 \
-        }                                                                                           \
-        gemm_packed(pack_##name, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);        \
-    }
-/* the same with an m = 1 path */
-#define GEMM_V(name, vname, dec, nsub, bl, act, has_min, small_m)                                                      \
-    PACK(name, dec, nsub, bl, has_min)                                                              \
-    void gk_gemm_##name##_avx512_vnni(int64_t k, const void *w, size_t w_stride, int64_t n,         \
-                                      const void *a, size_t a_stride, int64_t m, float *c, int64_t c_stride) { \
-        if (m < small_m) {                                                                          \
-            for (int64_t i = 0; i < m; i++)                                                         \
-                gemv_##vname(k, w, w_stride, n, (const char *)a + i * a_stride, c + i * c_stride);   \
-            return;                                                                                 \
-        }                                                                                           \
-        gemm_packed(pack_##name, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride);        \
-    }
+#define GEMM(name, TYPE, dec, nsub, bl, act, has_min, small_m)                                        \
+    GK_DEFINE_PACK(name, pack_tile, dec, nsub, bl, has_min, 0)                                        \
+    GK_DEFINE_GEMM_PACKED(gk_gemm_##name##_avx512_vnni, small_m,                                      \
+                          gk_gemv_by_vecdot(GK_ISA_AVX512_VNNI, TYPE, k, w, w_stride, n, xi, ci),     \
+                          gemm_packed(pack_##name, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride))
+/* the same with this file's m = 1 path, gemv_<vname> */
+#define GEMM_V(name, vname, dec, nsub, bl, act, has_min, small_m)                                      \
+    GK_DEFINE_PACK(name, pack_tile, dec, nsub, bl, has_min, 0)                                        \
+    GK_DEFINE_GEMM_PACKED(gk_gemm_##name##_avx512_vnni, small_m, gemv_##vname(k, w, w_stride, n, xi, ci), \
+                          gemm_packed(pack_##name, bl, act, has_min, k, w, w_stride, n, a, a_stride, m, c, c_stride))
 
 GEMM_V(q8_0_q8_0, q8_0, dec_q8_0, 1, 32, ACT_Q8_0, 0, 3)
 GEMM_V(q4_0_q8_0, q4_0, dec_q4_0, 1, 32, ACT_Q8_0, 0, 3)

@@ -7,9 +7,6 @@
 #include <stdlib.h>
 #include "../avx2/x86_dot.h"
 
-/* 64-byte aligned allocation (size rounded up to a multiple of 64, as aligned_alloc requires) */
-static inline void *gk_amalloc(size_t size) { return aligned_alloc(64, (size + 63) & ~(size_t)63); }
-
 
 typedef struct {
     uint8_t *yq;  /* nb * 32 bytes, pairs of blocks in the decoder's order */

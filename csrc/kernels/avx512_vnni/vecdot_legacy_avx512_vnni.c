@@ -65,8 +65,7 @@ GK_VNNI_AI __m256 f16x8(const void *p, size_t stride) {
     float sum = _mm512_reduce_add_ps(_mm512_add_ps(acc, acc2)) + gk_hsum(accx);                    \
     if (b0 < nb) {                                                                                 \
         float t;                                                                                   \
-        const void *a1[1] = {y + b0};                                                              \
-        TAIL_KERN((nb - b0) * 32, &t, x + b0, a1, 1);                                              \
+        TAIL_KERN((nb - b0) * 32, &t, x + b0, y + b0);                                             \
         sum += t;                                                                                  \
     }                                                                                              \
     *s = sum;
