@@ -13,6 +13,7 @@
 #include "ggufkit/gk_op_matmul.h"
 #include "ggufkit/gk_parallel.h"
 #include "ggufkit/gk_repack.h"
+#include "blocks.h"
 #include "ggufkit/gk_types.h"
 
 #define W_TILE 4
@@ -185,7 +186,7 @@ int gk_matmul(int isa, int type, const void *w, size_t w_stride, int64_t n, int6
     return quantized_products(&J, t->vec_dot_type, x, x_stride, n, k, min_rows, nthreads, mm_chunk);
 }
 
-/* Repacked rows (gk_repack.h): the tiled loop over the tier's vec_dot of repacked rows. */
+/* Repacked rows (gk_repack.h): the tiled loop over the tier's vec_dot of repacked rows (J->dot). */
 static void mm_repacked_chunk(void *vctx, int64_t j0, int64_t j1) { mm_tiled(vctx, j0, j1); }
 
 int gk_matmul_repacked(int isa, int type, const void *wr, size_t wr_stride, int64_t n, int64_t k,
@@ -193,7 +194,7 @@ int gk_matmul_repacked(int isa, int type, const void *wr, size_t wr_stride, int6
     const gk_kernel_set *ks = gk_kernels(isa);
     if (!ks) return GK_MATMUL_ENOTIER;
     const gk_type_info *t = gk_type_get(type);
-    if (!t || t->vec_dot_type < 0) return GK_MATMUL_EBADTYPE;
+    if (!t || t->vec_dot_type < 0 || gk_repack_row_size(type, GK_QK_K) < 0) return GK_MATMUL_EBADTYPE; /* no layout */
     if (gk_repack_row_size(type, k) < 0) return GK_MATMUL_EBADK;
     if (!ks->vecdot_rp[type]) return GK_MATMUL_ENOKERNEL;
     if (n <= 0 || m <= 0) return GK_MATMUL_OK;

@@ -147,9 +147,7 @@ def repack(w, *, type=None, shape=None, threads=None) -> Repacked:
     if row < 0:
         return Repacked(t, (n, k), None, wraw)
     data = np.empty((n, row), dtype=np.uint8)
-    if not wraw.flags.c_contiguous:
-        wraw = np.ascontiguousarray(wraw)
-    _core.repack_raw(wraw, int(t), k, data, threads)
+    _core.repack_raw(wraw, int(t), k, data, threads)  # _weight gives C-contiguous rows
     return Repacked(t, (n, k), data, wraw)
 
 
