@@ -22,7 +22,7 @@
 const char *gk_matmul_strerror(int code) {
     switch (code) {
     case GK_MATMUL_OK: return "ok";
-    case GK_MATMUL_EBADTYPE: return "the type has no dot product";
+    case GK_MATMUL_EBADTYPE: return "the type has no dot product (repacked rows: no repacked layout)";
     case GK_MATMUL_EBADK: return "k is not a multiple of the block size";
     case GK_MATMUL_ENOKERNEL: return "no kernel for this type and path on this tier";
     case GK_MATMUL_ENOMEM: return "out of memory";

@@ -10,7 +10,7 @@ extern "C" {
 
 enum {
     GK_MATMUL_OK = 0,
-    GK_MATMUL_EBADTYPE = -1,   /* no such type, or a type without a dot product */
+    GK_MATMUL_EBADTYPE = -1,   /* no such type, a type without a dot product, or (repacked) without a layout */
     GK_MATMUL_EBADK = -2,      /* k not a multiple of the block size (or of the activation block) */
     GK_MATMUL_ENOKERNEL = -3,  /* the tier lacks the kernel this path needs */
     GK_MATMUL_ENOMEM = -4,
