@@ -228,16 +228,27 @@ GK_AI __m256 gk_load_bf16x8(const uint16_t *p) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p)), 16));
 }
 
+/* 8 accumulators over 64 halves per step, the weight row prefetched 8 KB ahead: F16 m = 1 (row by row
+ * through this kernel) reads 36.7-39.0 GB/s of a 32 MiB weight on Zen 4, where converting the
+ * activation to float once with 2 accumulators read 33.8-35.4 (alternating runs; ggml's AVX2 build
+ * 36-40 in the same runs; without the prefetch: the same within noise). */
 #define GK_HALF_KERNEL(name, LOAD, SCALAR)                                                          \
     GK_AI void name(int64_t n, float *s, const void *vx, const void *vy) {                         \
         const uint16_t *x = vx, *y = vy;                                                           \
-        __m256 acc = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps();                              \
+        __m256 a[8];                                                                               \
+        for (int r = 0; r < 8; r++) a[r] = _mm256_setzero_ps();                                    \
         int64_t i = 0;                                                                             \
-        for (; i + 16 <= n; i += 16) {                                                             \
-            acc = _mm256_fmadd_ps(LOAD(x + i), LOAD(y + i), acc);                                  \
-            acc2 = _mm256_fmadd_ps(LOAD(x + i + 8), LOAD(y + i + 8), acc2);                        \
+        for (; i + 64 <= n; i += 64) {                                                             \
+            _mm_prefetch((const char *)(x + i) + 8192, _MM_HINT_T0);                               \
+            _mm_prefetch((const char *)(x + i) + 8192 + 64, _MM_HINT_T0);                          \
+            for (int r = 0; r < 8; r++) a[r] = _mm256_fmadd_ps(LOAD(x + i + 8 * r), LOAD(y + i + 8 * r), a[r]); \
         }                                                                                          \
-        float t = gk_hsum(_mm256_add_ps(acc, acc2));                                               \
+        for (; i + 16 <= n; i += 16) {                                                             \
+            a[0] = _mm256_fmadd_ps(LOAD(x + i), LOAD(y + i), a[0]);                                \
+            a[1] = _mm256_fmadd_ps(LOAD(x + i + 8), LOAD(y + i + 8), a[1]);                        \
+        }                                                                                          \
+        for (int r = 0; r < 4; r++) a[r] = _mm256_add_ps(a[r], a[r + 4]);                          \
+        float t = gk_hsum(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3])));    \
         for (int64_t j = i; j < n; j++) t += SCALAR(x[j]) * SCALAR(y[j]);                          \
         *s = t;                                                                                    \
     }
