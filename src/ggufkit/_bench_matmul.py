@@ -31,7 +31,7 @@ GGML_VEC_DOT_GBS = {
     "TQ1_0": 8.3, "TQ2_0": 20.4, "MXFP4": 17.5, "NVFP4": 13.9, "Q1_0": 6.3, "Q2_0": 0.8,
 }
 ALL_TYPES = list(GGML_VEC_DOT_GBS)
-QUICK_TYPES = ["Q8_0", "Q4_0", "Q4_K", "Q6_K", "IQ4_XS"]
+QUICK_TYPES = ["Q8_0", "Q4_0", "Q4_K", "Q6_K", "IQ4_XS", "IQ2_XS"]  # IQ2_XS: also shows a repacked row
 
 
 def _golden_dir():
