@@ -3,7 +3,6 @@
 
 /* Kernels of this family in this tier (defined in this folder). */
 void gk_vecdot_f32_f32_avx512(int64_t n, float *s, const void *x, const void *y);
-void gk_vecdot_f16_f16_avx512(int64_t n, float *s, const void *x, const void *y);
 void gk_vecdot_bf16_bf16_avx512(int64_t n, float *s, const void *x, const void *y);
 
 /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
@@ -14,7 +13,7 @@ void gk_vecdot_q1_0_q8_0_avx512(int64_t n, float *s, const void *x, const void *
 
 const gk_vecdot_fn gk_vecdot_table_avx512[GK_TYPE_COUNT] = {
     [GK_TYPE_F32] = gk_vecdot_f32_f32_avx512,
-    [GK_TYPE_F16] = gk_vecdot_f16_f16_avx512,
+    /* F16: the avx2 tier's kernel (see vecdot_float_avx512.c) */
     [GK_TYPE_BF16] = gk_vecdot_bf16_bf16_avx512,
     /* IQ, TQ1_0, Q1_0/Q2_0, NVFP4 (vecdot_iq) */
     [GK_TYPE_IQ2_S] = gk_vecdot_iq2_s_q8_K_avx512,

@@ -58,37 +58,11 @@ TO_F32(bf16_row, ld_bf16, ldm_bf16)
         }                                                                                          \
         *s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));   \
     }
-/* F16: the halves converted 8 at a time (vcvtph2ps ymm), 8 accumulators. On Zen 4 a 512-bit vcvtph2ps
- * costs two 256-bit ones and the 512-bit loop (the VECDOT frame, as BF16 uses) stayed at 32-34 GB/s on a
- * 32 MiB weight; this loop reads 37.5-40.5 (ggml's AVX-512 build: 33, its AVX2 build: 37-38, same run).
- * CPUs with full-width 512-bit units (Intel) were not measured. */
-void gk_vecdot_f16_f16_avx512(int64_t n, float *s, const void *vx, const void *vy) {
-    const uint16_t *x = vx, *y = vy;
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-    __m256 a4 = _mm256_setzero_ps(), a5 = _mm256_setzero_ps(), a6 = _mm256_setzero_ps(), a7 = _mm256_setzero_ps();
-#define L8(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p)))
-    int64_t i = 0;
-    for (; i + 64 <= n; i += 64) {
-        _mm_prefetch((const char *)(x + i) + PF_DIST, _MM_HINT_T0);
-        _mm_prefetch((const char *)(x + i) + PF_DIST + 64, _MM_HINT_T0);
-        a0 = _mm256_fmadd_ps(L8(x + i), L8(y + i), a0);
-        a1 = _mm256_fmadd_ps(L8(x + i + 8), L8(y + i + 8), a1);
-        a2 = _mm256_fmadd_ps(L8(x + i + 16), L8(y + i + 16), a2);
-        a3 = _mm256_fmadd_ps(L8(x + i + 24), L8(y + i + 24), a3);
-        a4 = _mm256_fmadd_ps(L8(x + i + 32), L8(y + i + 32), a4);
-        a5 = _mm256_fmadd_ps(L8(x + i + 40), L8(y + i + 40), a5);
-        a6 = _mm256_fmadd_ps(L8(x + i + 48), L8(y + i + 48), a6);
-        a7 = _mm256_fmadd_ps(L8(x + i + 56), L8(y + i + 56), a7);
-    }
-#undef L8
-    __m512 acc = _mm512_add_ps(_mm512_insertf32x8(_mm512_castps256_ps512(_mm256_add_ps(a0, a1)), _mm256_add_ps(a2, a3), 1),
-                               _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_add_ps(a4, a5)), _mm256_add_ps(a6, a7), 1));
-    for (; i < n; i += 16) {
-        const __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
-        acc = _mm512_fmadd_ps(ldm_f16(x + i, m), ldm_f16(y + i, m), acc);
-    }
-    *s = _mm512_reduce_add_ps(acc);
-}
+/* F16 has no vec_dot here: the avx2 tier's (x86_dot.h, 8 accumulators of 8 halves converted by
+ * vcvtph2ps ymm) serves this tier too. On Zen 4 a 512-bit vcvtph2ps costs two 256-bit ones, and the
+ * 512-bit loop of the VECDOT frame read 32-34 GB/s on a 32 MiB weight where the ymm loop reads 37.5-40.5
+ * (ggml's AVX-512 build: 33, its AVX2 build: 37-38, same run). CPUs with full-width 512-bit units
+ * (Intel) were not measured. */
 VECDOT(bf16_bf16, ld_bf16, ldm_bf16)
 
 /* m > 1: weights converted to float in tiles of 32 rows (float_tile_avx512.h), one fmadd chain over k
@@ -156,18 +130,19 @@ static void gemm_float(row_to_f32 conv, gk_tile_pack_fn pack, int64_t k, const v
     free(af); free(wt);
 }
 
-#define GEMM(NAME, CONV, PACK)                                                                             \
-    void gk_vecdot_##NAME##_avx512(int64_t n, float *s, const void *x, const void *y);              \
+/* m = 1 runs the type's vec_dot row by row (VDOT: this tier's, or the avx2 tier's for F16) */
+#define GEMM(NAME, CONV, PACK, VDOT)                                                                       \
+    void VDOT(int64_t n, float *s, const void *x, const void *y);                                  \
     void gk_gemm_##NAME##_avx512(int64_t k, const void *w, size_t w_stride, int64_t n, const void *a, \
                                  size_t a_stride, int64_t m, float *c, int64_t c_stride) {         \
         if (m == 1) { /* halves straight from both rows beat a float copy of the activation */     \
-            for (int64_t j = 0; j < n; j++) gk_vecdot_##NAME##_avx512(k, c + j, (const char *)w + j * w_stride, a); \
+            for (int64_t j = 0; j < n; j++) VDOT(k, c + j, (const char *)w + j * w_stride, a);     \
             return;                                                                                \
         }                                                                                          \
         gemm_float(CONV, PACK, k, w, w_stride, n, a, a_stride, m, c, c_stride);                  \
     }
-GEMM(f16_f16, f16_row_v, pack_f16)
-GEMM(bf16_bf16, bf16_row_v, pack_bf16)
+GEMM(f16_f16, f16_row_v, pack_f16, gk_vecdot_f16_f16_avx2)
+GEMM(bf16_bf16, bf16_row_v, pack_bf16, gk_vecdot_bf16_bf16_avx512)
 
 /* F32: vec_dot in float with four accumulators */
 void gk_vecdot_f32_f32_avx512(int64_t n, float *s, const void *vx, const void *vy) {
@@ -186,4 +161,4 @@ void gk_vecdot_f32_f32_avx512(int64_t n, float *s, const void *vx, const void *v
     }
     *s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
 }
-GEMM(f32_f32, NULL, pack_f32)
+GEMM(f32_f32, NULL, pack_f32, gk_vecdot_f32_f32_avx512)
