@@ -131,7 +131,7 @@ def run(quick: bool = False, types=None, threads=(1, 2), parts=("l3", "big", "ge
     x1 = rng.standard_normal(k).astype(np.float32)
     for name in (types if "l3" in parts else ()):
         w = make_weight(name, n_l3, k, rng)
-        ggml_rows = _ggml_vec_dot(name)
+        ggml_rows, ggml_now = _ggml_vec_dot(name), None
         for th in threads:
             t = _time(lambda: matmul(x1, w, type=name, shape=(n_l3, k), threads=th), mt)
             row = dict(bench="m=1 L3", type=name, threads=th, gbs=w.nbytes / t / 1e9,
@@ -142,7 +142,8 @@ def run(quick: bool = False, types=None, threads=(1, 2), parts=("l3", "big", "ge
                 # ours again right after ggml, and each keeps its best: both see the same machine
                 tg = _time(lambda: ggml_rows(x_q, w, out, k), mt)
                 t = min(t, _time(lambda: matmul(x1, w, type=name, shape=(n_l3, k), threads=th), mt))
-                row.update(gbs=w.nbytes / t / 1e9, ggml_now_gbs=w.nbytes / tg / 1e9)
+                ggml_now = w.nbytes / tg / 1e9
+                row.update(gbs=w.nbytes / t / 1e9, ggml_now_gbs=ggml_now)
             rows.append(row)
         rp = repack(w, type=name, shape=(n_l3, k))
         if rp.repacked:
@@ -151,8 +152,7 @@ def run(quick: bool = False, types=None, threads=(1, 2), parts=("l3", "big", "ge
                 t = _time(lambda: matmul(x1, rp, threads=th), mt)
                 rows.append(dict(bench="m=1 L3", type=name + " repacked", threads=th, gbs=w.nbytes / t / 1e9,
                                  ggml_gbs=GGML_VEC_DOT_GBS.get(name) if th == 1 else None,
-                                 ggml_now_gbs=rows[-len(threads)]["ggml_now_gbs"]
-                                 if th == 1 and "ggml_now_gbs" in rows[-len(threads)] else None))
+                                 ggml_now_gbs=ggml_now if th == 1 else None))
     if "big" in parts:
         rows += _run_big(quick, types, threads, x1, rng, mt)
     if "gemm" in parts:
